@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// A system library from a Debian -dev package, wrapped by a module map under Sources/NAME.
+func systemLibrary(_ name: String, pkgConfig: String? = nil, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "curate",
+    products: [
+        .executable(name: "curate", targets: ["curate"]),
+        .library(name: "CurateRunner", targets: ["CurateRunner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        systemLibrary("CSQLite3", apt: "libsqlite3-dev"),
+        systemLibrary("CZstd", apt: "libzstd-dev"),
+        systemLibrary("CZlib", apt: "zlib1g-dev"),
+        systemLibrary("CBzip2", apt: "libbz2-dev"),
+        systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
+        systemLibrary("CXXHash", apt: "libxxhash-dev"),
+        systemLibrary("CCrypto", apt: "libssl-dev"),
+
+        .target(name: "CurateCore"),
+        .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CBzip2", "CCrypto"]),
+        .target(name: "CurateIngest", dependencies: ["CurateCore", "CurateIO"]),
+        .target(name: "CurateFilters", dependencies: ["CurateCore"]),
+        .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),
+        .target(name: "CurateRunner", dependencies: [
+            "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateProvenance",
+        ]),
+        .executableTarget(name: "curate", dependencies: [
+            "CurateRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore"]),
+        .testTarget(name: "CurateIOTests", dependencies: ["CurateIO"]),
+        .testTarget(name: "CurateIngestTests", dependencies: ["CurateIngest"]),
+        .testTarget(name: "CurateFiltersTests", dependencies: ["CurateFilters"]),
+        .testTarget(name: "CurateProvenanceTests", dependencies: ["CurateProvenance"]),
+        .testTarget(name: "CurateRunnerTests", dependencies: ["CurateRunner"]),
+        .testTarget(name: "CurateCLITests", dependencies: ["curate", "CurateProvenance"]),
+    ]
+)

@@ -1,0 +1,57 @@
+/// A named measurement a stage made of a document, recorded in provenance.
+public struct Metric: Sendable, Equatable {
+    public let name: String
+    public let value: Double
+
+    public init(_ name: String, _ value: Double) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// What a stage decided about one document.
+public enum Verdict: Sendable, Equatable {
+    /// The document goes on unchanged.
+    case keep
+    /// The stage changed the document in place; it goes on.
+    case rewritten([Metric])
+    /// The document leaves the pipeline for `reason`.
+    case drop(reason: String, metrics: [Metric])
+}
+
+/// A streaming step applied to each document independently.
+///
+/// Stages are pure with respect to the outside world: no files, no database, no threads.
+/// The runner may call `process` from many threads at once.
+public protocol Stage: Sendable {
+    func process(_ document: inout Document) -> Verdict
+}
+
+/// Where a stage sits in the runner's plan.
+public enum StageKind: Sendable, Equatable {
+    /// Runs document by document inside a task.
+    case streaming
+    /// Needs every surviving document of the previous phase first (dedup clustering,
+    /// tokenizer training); the runner ends a phase before it.
+    case barrier
+}
+
+/// A stage type that pipeline.json can name: its options and how to build it.
+public struct StageDefinition: Sendable {
+    public let type: String
+    public let summary: String
+    public let kind: StageKind
+    public let parameters: [Parameter]
+    public let make: @Sendable (Options) throws(OptionError) -> any Stage
+
+    public init(
+        type: String, summary: String, kind: StageKind = .streaming, parameters: [Parameter],
+        make: @escaping @Sendable (Options) throws(OptionError) -> any Stage
+    ) {
+        self.type = type
+        self.summary = summary
+        self.kind = kind
+        self.parameters = parameters
+        self.make = make
+    }
+}

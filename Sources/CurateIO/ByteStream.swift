@@ -1,0 +1,59 @@
+import CurateCore
+/// A sequential source of bytes: a file, or a decompressor over one.
+public protocol ByteStream: AnyObject {
+    /// Fills the front of `buffer` and returns how many bytes were written; 0 at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int
+    /// How many bytes of the underlying file have been consumed.
+    var bytesRead: Int64 { get }
+}
+
+/// The compression of a file, recognised by its magic bytes.
+public enum Compression: String, Sendable, CaseIterable {
+    case none, gzip, zstd, bzip2
+
+    /// Recognises gzip (1f 8b), zstd (28 b5 2f fd) and bzip2 ("BZh") from a file's first bytes.
+    public static func detect(_ head: [UInt8]) -> Compression {
+        if head.starts(with: [0x1F, 0x8B]) { return .gzip }
+        if head.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
+        if head.count >= 4, head.starts(with: [0x42, 0x5A, 0x68]), (0x31...0x39).contains(head[3]) { return .bzip2 }
+        return .none
+    }
+}
+
+/// Opens `path` for reading its decompressed bytes, whatever the compression.
+public func openDecompressed(_ path: String) throws(IOError) -> any ByteStream {
+    let file = try FileReader(path: path)
+    var head = [UInt8](repeating: 0, count: 4)
+    let n = try restoringErrorType(IOError.self) { try head.withUnsafeMutableBytes { try file.read(into: $0) } }
+    head.removeSubrange(n...)
+    let source = PrefixedStream(prefix: head, rest: file)
+    switch Compression.detect(head) {
+    case .none: return source
+    case .gzip: return try GzipDecoder(source, path: path)
+    case .zstd: return try ZstdDecoder(source, path: path)
+    case .bzip2: return try Bzip2Decoder(source, path: path)
+    }
+}
+
+/// A stream that yields some bytes already read before the rest of another stream.
+final class PrefixedStream: ByteStream {
+    private var prefix: [UInt8]
+    private let rest: any ByteStream
+
+    init(prefix: [UInt8], rest: any ByteStream) {
+        self.prefix = prefix
+        self.rest = rest
+    }
+
+    var bytesRead: Int64 { rest.bytesRead - Int64(prefix.count) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
+        guard prefix.isEmpty else {
+            let n = min(prefix.count, buffer.count)
+            buffer.copyBytes(from: prefix[..<n])
+            prefix.removeFirst(n)
+            return n
+        }
+        return try rest.read(into: buffer)
+    }
+}

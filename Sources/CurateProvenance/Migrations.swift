@@ -1,0 +1,111 @@
+/// A named step of the provenance schema. Migrations run once each, in order, and are
+/// recorded in `schema_migrations`; a database written by a newer curate is refused.
+struct Migration {
+    let name: String
+    let sql: String
+}
+
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(name: "v1-runs-inputs-tasks-documents", sql: """
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY,
+                pipeline_name TEXT NOT NULL,
+                pipeline_json TEXT NOT NULL,
+                pipeline_sha256 TEXT NOT NULL,
+                tool_version TEXT NOT NULL,
+                workers INTEGER NOT NULL,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed'))
+            );
+            CREATE TABLE inputs (
+                id INTEGER PRIMARY KEY,
+                path TEXT NOT NULL UNIQUE,
+                format TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                sha256 TEXT NOT NULL
+            );
+            CREATE TABLE tasks (
+                id INTEGER PRIMARY KEY,
+                phase INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+                run_id INTEGER REFERENCES runs(id),
+                started_at TEXT,
+                ended_at TEXT,
+                seconds REAL,
+                docs_in INTEGER,
+                docs_kept INTEGER,
+                output TEXT,
+                output_sha256 TEXT,
+                error TEXT
+            );
+            CREATE TABLE task_inputs (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                input_id INTEGER NOT NULL REFERENCES inputs(id),
+                PRIMARY KEY (task_id, input_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE documents (
+                input_id INTEGER NOT NULL REFERENCES inputs(id),
+                offset INTEGER NOT NULL,
+                line INTEGER,
+                doc_id TEXT NOT NULL,
+                url TEXT,
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                status TEXT NOT NULL CHECK (status IN ('kept', 'dropped', 'error')),
+                dropped_by TEXT,
+                reason TEXT,
+                metrics TEXT,
+                detail TEXT,
+                chars INTEGER,
+                PRIMARY KEY (input_id, offset)
+            ) WITHOUT ROWID;
+            CREATE INDEX documents_by_doc_id ON documents(doc_id);
+            CREATE INDEX documents_by_task ON documents(task_id);
+            CREATE TABLE stage_stats (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                position INTEGER NOT NULL,
+                stage TEXT NOT NULL,
+                type TEXT NOT NULL,
+                docs_in INTEGER NOT NULL,
+                docs_out INTEGER NOT NULL,
+                rewritten INTEGER NOT NULL,
+                seconds REAL NOT NULL,
+                PRIMARY KEY (task_id, position)
+            ) WITHOUT ROWID;
+            CREATE TABLE stage_drops (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                position INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                documents INTEGER NOT NULL,
+                PRIMARY KEY (task_id, position, reason)
+            ) WITHOUT ROWID;
+            CREATE VIEW drops_by_reason AS
+                SELECT dropped_by AS stage, reason, COUNT(*) AS documents
+                FROM documents WHERE status != 'kept'
+                GROUP BY dropped_by, reason ORDER BY documents DESC, stage, reason;
+            CREATE VIEW stage_funnel AS
+                SELECT s.position, s.stage, s.type, SUM(s.docs_in) AS docs_in, SUM(s.docs_out) AS docs_out,
+                       SUM(s.docs_in) - SUM(s.docs_out) AS dropped, SUM(s.rewritten) AS rewritten, SUM(s.seconds) AS seconds
+                FROM stage_stats AS s JOIN tasks ON tasks.id = s.task_id AND tasks.status = 'done'
+                GROUP BY s.position ORDER BY s.position;
+            """),
+    ]
+
+    /// Applies the migrations that `connection` has not seen yet.
+    static func migrate(_ connection: SQLiteConnection) throws {
+        try connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (position INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        let applied = try connection.rows("SELECT name FROM schema_migrations ORDER BY position").compactMap { $0[0].string }
+        let known = migrations.map(\.name)
+        guard applied.count <= known.count, Array(known.prefix(applied.count)) == applied else {
+            throw SQLiteError(message: "schema \(applied.last ?? "?") is not one this version of curate knows; use a newer curate")
+        }
+        for (position, migration) in migrations.enumerated().dropFirst(applied.count) {
+            try connection.transaction {
+                try connection.execute(migration.sql)
+                try connection.run("INSERT INTO schema_migrations (position, name) VALUES (?, ?)",
+                                   [.integer(Int64(position)), .text(migration.name)])
+            }
+        }
+    }
+}

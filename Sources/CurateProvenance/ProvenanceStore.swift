@@ -1,0 +1,202 @@
+/// The run's provenance database (`provenance.sqlite`, WAL mode): the one place where curate
+/// speaks SQL. Used from one thread.
+public final class ProvenanceStore {
+    private let db: SQLiteConnection
+    private var pending: [DocumentRecord] = []
+    private let flushThreshold = 8192
+    /// Whether per-document rows are written (false keeps runs, tasks and stage counts only).
+    public let recordsDocuments: Bool
+
+    public init(path: String, recordsDocuments: Bool = true) throws {
+        db = try SQLiteConnection(path: path)
+        self.recordsDocuments = recordsDocuments
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        try Schema.migrate(db)
+    }
+
+    // MARK: Runs
+
+    /// The sha256 of the pipeline that earlier runs in this database ran, if any.
+    public func previousPipelineSHA256() throws -> String? {
+        try db.rows("SELECT pipeline_sha256 FROM runs ORDER BY id LIMIT 1").first?[0].string
+    }
+
+    public func beginRun(pipelineName: String, pipelineJSON: String, sha256: String, toolVersion: String, workers: Int) throws -> Int64 {
+        try db.run("""
+            INSERT INTO runs (pipeline_name, pipeline_json, pipeline_sha256, tool_version, workers, started_at, status)
+            VALUES (?, ?, ?, ?, ?, \(Self.now), 'running')
+            """, [.text(pipelineName), .text(pipelineJSON), .text(sha256), .text(toolVersion), .integer(Int64(workers))])
+        return db.lastInsertRowID
+    }
+
+    public func finishRun(_ run: Int64, succeeded: Bool) throws {
+        try db.run("UPDATE runs SET ended_at = \(Self.now), status = ? WHERE id = ?",
+                   [.text(succeeded ? "completed" : "failed"), .integer(run)])
+    }
+
+    // MARK: Plan
+
+    /// Records the inputs and tasks of the plan, or checks them against those recorded by an
+    /// earlier run; returns the inputs' ids. Throws if the inputs changed since.
+    public func registerPlan(inputs: [InputRegistration], tasks: [TaskPlan]) throws -> [Int64] {
+        try db.transaction {
+            var ids: [Int64] = []
+            for input in inputs {
+                let known = try db.rows("SELECT id, size, sha256 FROM inputs WHERE path = ?", [.text(input.path)])
+                if let row = known.first {
+                    guard row[1].int == input.size, row[2].string == input.sha256 else {
+                        throw PlanMismatch(message: "input \(input.path) changed since the earlier run in this folder")
+                    }
+                    ids.append(row[0].int!)
+                } else {
+                    try db.run("INSERT INTO inputs (path, format, size, sha256) VALUES (?, ?, ?, ?)",
+                               [.text(input.path), .text(input.format), .integer(input.size), .text(input.sha256)])
+                    ids.append(db.lastInsertRowID)
+                }
+            }
+            let recorded = try db.rows("SELECT task_id, input_id FROM task_inputs ORDER BY task_id, input_id")
+            let planned = tasks.flatMap { task in task.inputs.map { [SQLValue.integer(task.id), .integer(ids[$0])] } }
+                .sorted { ($0[0].int!, $0[1].int!) < ($1[0].int!, $1[1].int!) }
+            if recorded.isEmpty {
+                for task in tasks {
+                    try db.run("INSERT INTO tasks (id, phase, status) VALUES (?, ?, 'pending')",
+                               [.integer(task.id), .integer(Int64(task.phase))])
+                    for index in task.inputs {
+                        try db.run("INSERT INTO task_inputs (task_id, input_id) VALUES (?, ?)",
+                                   [.integer(task.id), .integer(ids[index])])
+                    }
+                }
+            } else if recorded.map({ $0.map(\.int) }) != planned.map({ $0.map(\.int) }) {
+                throw PlanMismatch(message: "the inputs matched by the pipeline changed since the earlier run in this folder")
+            }
+            return ids
+        }
+    }
+
+    /// The tasks already complete, with their output file and its sha256.
+    public func doneTasks() throws -> [Int64: (output: String, sha256: String)] {
+        var done: [Int64: (String, String)] = [:]
+        for row in try db.rows("SELECT id, output, output_sha256 FROM tasks WHERE status = 'done'") {
+            done[row[0].int!] = (row[1].string ?? "", row[2].string ?? "")
+        }
+        return done
+    }
+
+    // MARK: Tasks
+
+    /// Marks a task as running under `run`, first erasing anything an interrupted attempt recorded.
+    public func beginTask(_ task: Int64, run: Int64) throws {
+        pending.removeAll()
+        try db.transaction {
+            for table in ["documents", "stage_stats", "stage_drops"] {
+                try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
+            }
+            try db.run("""
+                UPDATE tasks SET status = 'running', run_id = ?, started_at = \(Self.now), ended_at = NULL,
+                seconds = NULL, docs_in = NULL, docs_kept = NULL, output = NULL, output_sha256 = NULL, error = NULL
+                WHERE id = ?
+                """, [.integer(run), .integer(task)])
+        }
+    }
+
+    /// Queues document rows of `task`, writing them in batches.
+    public func record(_ rows: [DocumentRecord], task: Int64) throws {
+        guard recordsDocuments else { return }
+        pending += rows
+        if pending.count >= flushThreshold { try db.transaction { try flush(task: task) } }
+    }
+
+    /// Writes the task's last rows and its stage counts, and marks it done, atomically.
+    public func completeTask(_ task: Int64, _ completion: TaskCompletion) throws {
+        try db.transaction {
+            try flush(task: task)
+            for stage in completion.stages {
+                try db.run("""
+                    INSERT INTO stage_stats (task_id, position, stage, type, docs_in, docs_out, rewritten, seconds)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.integer(task), .integer(Int64(stage.position)), .text(stage.stage), .text(stage.type),
+                          .integer(Int64(stage.docsIn)), .integer(Int64(stage.docsOut)),
+                          .integer(Int64(stage.rewritten)), .real(stage.seconds)])
+                for (reason, n) in stage.drops.sorted(by: { $0.key < $1.key }) {
+                    try db.run("INSERT INTO stage_drops (task_id, position, reason, documents) VALUES (?, ?, ?, ?)",
+                               [.integer(task), .integer(Int64(stage.position)), .text(reason), .integer(Int64(n))])
+                }
+            }
+            try db.run("""
+                UPDATE tasks SET status = 'done', ended_at = \(Self.now), seconds = ?, docs_in = ?, docs_kept = ?,
+                output = ?, output_sha256 = ? WHERE id = ?
+                """, [.real(completion.seconds), .integer(Int64(completion.docsIn)), .integer(Int64(completion.docsKept)),
+                      .text(completion.output), .text(completion.outputSHA256), .integer(task)])
+        }
+    }
+
+    public func failTask(_ task: Int64, message: String) throws {
+        pending.removeAll()
+        try db.run("UPDATE tasks SET status = 'failed', ended_at = \(Self.now), error = ? WHERE id = ?",
+                   [.text(message), .integer(task)])
+    }
+
+    private func flush(task: Int64) throws {
+        let insert = """
+            INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        for row in pending {
+            let statement = try db.statement(insert)
+            statement.bind([
+                .integer(row.inputID), .integer(row.offset), row.line.map { .integer($0) } ?? .null, .text(row.docID),
+                row.url.map { .text($0) } ?? .null, .integer(task), .text(row.status.rawValue),
+                row.droppedBy.map { .text($0) } ?? .null, row.reason.map { .text($0) } ?? .null,
+                row.metrics.map { .text($0) } ?? .null, row.detail.map { .text($0) } ?? .null, row.chars.map { .integer(Int64($0)) } ?? .null,
+            ])
+            while try statement.step() {}
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Reading back
+
+    /// The run folder's totals over all complete tasks.
+    public func summary() throws -> RunSummary {
+        let tasks = try db.rows("SELECT COUNT(*), SUM(status = 'done'), SUM(CASE WHEN status = 'done' THEN docs_in END), SUM(CASE WHEN status = 'done' THEN docs_kept END) FROM tasks")[0]
+        var stages: [RunSummary.Stage] = []
+        for row in try db.rows("SELECT position, stage, type, docs_in, docs_out, rewritten, seconds FROM stage_funnel") {
+            let drops = try db.rows("""
+                SELECT reason, SUM(stage_drops.documents) AS n FROM stage_drops
+                JOIN tasks ON tasks.id = stage_drops.task_id AND tasks.status = 'done'
+                WHERE position = ? GROUP BY reason ORDER BY n DESC, reason
+                """, [row[0]]).map { RunSummary.Drop(reason: $0[0].string!, documents: Int($0[1].int!)) }
+            stages.append(RunSummary.Stage(
+                position: Int(row[0].int!), stage: row[1].string!, type: row[2].string!, docsIn: Int(row[3].int!),
+                docsOut: Int(row[4].int!), rewritten: Int(row[5].int!), seconds: row[6].double!, drops: drops))
+        }
+        let readerErrors = try db.rows("""
+            SELECT reason, COUNT(*) AS n FROM documents WHERE status = 'error' GROUP BY reason ORDER BY n DESC, reason
+            """).map { RunSummary.Drop(reason: $0[0].string!, documents: Int($0[1].int!)) }
+        return RunSummary(
+            docsIn: Int(tasks[2].int ?? 0), docsKept: Int(tasks[3].int ?? 0), errors: readerErrors.reduce(0) { $0 + $1.documents },
+            tasksDone: Int(tasks[1].int ?? 0), tasksTotal: Int(tasks[0].int ?? 0), stages: stages, readerErrors: readerErrors)
+    }
+
+    /// Runs a read-only query, for tests and audits: each row as optional strings.
+    public func query(_ sql: String) throws -> [[String?]] {
+        try db.rows(sql).map { row in
+            row.map { value in
+                switch value {
+                case .null: nil
+                case let .integer(n): String(n)
+                case let .real(x): String(x)
+                case let .text(s): s
+                }
+            }
+        }
+    }
+
+    private static let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+}
+
+/// The inputs or tasks of a pipeline no longer match those recorded in the run folder.
+public struct PlanMismatch: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

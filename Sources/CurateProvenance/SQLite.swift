@@ -1,0 +1,161 @@
+import CSQLite3
+
+/// A failed SQLite call, with SQLite's own message.
+public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { "provenance database: \(message)" }
+}
+
+/// A value bound to a statement parameter or read from a column.
+enum SQLValue {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// One SQLite connection; used from one thread at a time.
+final class SQLiteConnection {
+    private let handle: OpaquePointer
+    private var cache: [String: SQLiteStatement] = [:]
+
+    init(path: String) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        guard sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw SQLiteError(message: "\(path): \(message)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that take no parameters.
+    func execute(_ sql: String) throws(SQLiteError) {
+        var error: UnsafeMutablePointer<CChar>?
+        if sqlite3_exec(handle, sql, nil, nil, &error) != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? lastError
+            sqlite3_free(error)
+            throw SQLiteError(message: message)
+        }
+    }
+
+    /// A prepared statement for `sql`, cached for reuse.
+    func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let cached = cache[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &raw, nil) == SQLITE_OK, let raw else {
+            throw SQLiteError(message: "\(lastError) in: \(sql)")
+        }
+        let statement = SQLiteStatement(raw, connection: self)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs a statement with parameters, discarding any rows.
+    func run(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) {
+        let statement = try statement(sql)
+        statement.bind(values)
+        while try statement.step() {}
+    }
+
+    /// The rows of a query, each as its column values.
+    func rows(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> [[SQLValue]] {
+        let statement = try statement(sql)
+        statement.bind(values)
+        var rows: [[SQLValue]] = []
+        while try statement.step() { rows.append(statement.row()) }
+        return rows
+    }
+
+    /// Runs `body` inside a transaction, committed if it returns and rolled back if it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+}
+
+/// A prepared statement.
+final class SQLiteStatement {
+    private let raw: OpaquePointer
+    private unowned let connection: SQLiteConnection
+
+    init(_ raw: OpaquePointer, connection: SQLiteConnection) {
+        self.raw = raw
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(raw) }
+
+    func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+
+    func bind(_ values: [SQLValue]) {
+        for (i, value) in values.enumerated() { bind(value, at: Int32(i + 1)) }
+    }
+
+    func bind(_ value: SQLValue, at index: Int32) {
+        switch value {
+        case .null: sqlite3_bind_null(raw, index)
+        case let .integer(n): sqlite3_bind_int64(raw, index, n)
+        case let .real(x): sqlite3_bind_double(raw, index, x)
+        case let .text(s): sqlite3_bind_text(raw, index, s, -1, SQLITE_TRANSIENT)
+        }
+    }
+
+    /// Advances; true when a row is ready.
+    func step() throws(SQLiteError) -> Bool {
+        switch sqlite3_step(raw) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw SQLiteError(message: connection.lastError)
+        }
+    }
+
+    func row() -> [SQLValue] {
+        (0..<sqlite3_column_count(raw)).map { i in
+            switch sqlite3_column_type(raw, i) {
+            case SQLITE_INTEGER: .integer(sqlite3_column_int64(raw, i))
+            case SQLITE_FLOAT: .real(sqlite3_column_double(raw, i))
+            case SQLITE_NULL: .null
+            default: .text(String(cString: sqlite3_column_text(raw, i)))
+            }
+        }
+    }
+}
+
+/// SQLite's "copy this string now" destructor marker, which Swift cannot import as a macro.
+private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+extension SQLValue {
+    var int: Int64? { if case let .integer(n) = self { n } else { nil } }
+    var double: Double? {
+        switch self {
+        case let .real(x): x
+        case let .integer(n): Double(n)
+        default: nil
+        }
+    }
+    var string: String? { if case let .text(s) = self { s } else { nil } }
+}

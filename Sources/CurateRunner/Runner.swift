@@ -1,0 +1,214 @@
+import CurateCore
+import CurateIO
+import CurateProvenance
+import Foundation
+
+/// How `curate run` was asked to run.
+public struct RunOptions: Sendable {
+    public var pipelinePath: String
+    /// Replaces the pipeline's `output`; relative to the current folder.
+    public var output: String?
+    /// Replaces the pipeline's `workers`; default: the number of cores.
+    public var workers: Int?
+    /// Discard an earlier run in the output folder instead of resuming it.
+    public var restart = false
+    /// Write a `documents` row per input document (off: runs, tasks and stage counts only).
+    public var recordDocuments = true
+    /// Draw a progress line on stderr.
+    public var showProgress = false
+
+    public init(pipelinePath: String) { self.pipelinePath = pipelinePath }
+}
+
+/// Why a run did not happen or did not finish.
+public enum RunError: Error, CustomStringConvertible {
+    /// The pipeline file or the command line is wrong; nothing was written.
+    case invalidPipeline(PipelineError)
+    /// The request conflicts with the state of the output folder; nothing was written.
+    case unusable(String)
+    /// The run started and failed.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidPipeline(error): error.description
+        case let .unusable(message), let .failed(message): message
+        }
+    }
+}
+
+public enum CurateVersion {
+    public static let string = "0.1.0"
+}
+
+/// Runs a pipeline into its run folder, resuming an earlier interrupted run of the same
+/// pipeline: complete tasks are kept, the others redone from scratch.
+public enum Runner {
+    /// The files a run folder holds, besides the `docs/` parts.
+    static let databaseName = "provenance.sqlite"
+    static let pipelineCopyName = "pipeline.json"
+    static let docsFolder = "docs"
+
+    /// Reads, checks and plans a pipeline without writing anything.
+    public static func prepare(_ pipelinePath: String, registry: Registry = .standard) throws(RunError) -> (Pipeline, RunPlan, base: String) {
+        let path = absolute(pipelinePath)
+        let bytes: [UInt8]
+        do {
+            bytes = try readWholeFile(path)
+        } catch {
+            throw .invalidPipeline(PipelineError(file: pipelinePath, problems: [PipelineProblem(path: "(file)", message: error.message)]))
+        }
+        let base = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        do {
+            let pipeline = try PipelineDecoder(registry: registry).decode(bytes, file: pipelinePath)
+            return (pipeline, try RunPlan.make(pipeline, base: base, file: pipelinePath), base)
+        } catch {
+            throw .invalidPipeline(error)
+        }
+    }
+
+    public static func run(_ options: RunOptions, registry: Registry = .standard) throws(RunError) -> RunReport {
+        let started = Stopwatch.now()
+        let (pipeline, plan, base) = try prepare(options.pipelinePath, registry: registry)
+        guard let outputSetting = options.output.map(absolute) ?? pipeline.output.map({ PathExpansion.join(base, $0) }) else {
+            throw .invalidPipeline(PipelineError(file: options.pipelinePath, problems: [
+                PipelineProblem(path: "output", message: "missing: give the run folder in pipeline.json or with --output"),
+            ]))
+        }
+        let folder = PathExpansion.normalized(outputSetting)
+        let workers = options.workers ?? pipeline.workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let pipelineSHA = SHA256.hex(pipeline.source)
+
+        do {
+            if options.restart { try discardRun(in: folder) }
+            try FileManager.default.createDirectory(atPath: folder + "/" + docsFolder, withIntermediateDirectories: true)
+        } catch {
+            throw .unusable("cannot prepare the output folder \(folder): \(error)")
+        }
+
+        let store: ProvenanceStore
+        let runID: Int64
+        let inputIDs: [Int64]
+        do {
+            store = try ProvenanceStore(path: folder + "/" + databaseName, recordsDocuments: options.recordDocuments)
+            if let previous = try store.previousPipelineSHA256(), previous != pipelineSHA {
+                throw RunError.unusable("""
+                    \(folder) holds a run of a different pipeline (sha256 \(previous.prefix(12))); \
+                    choose another output folder, or pass --restart to discard that run
+                    """)
+            }
+            inputIDs = try store.registerPlan(
+                inputs: plan.inputs.map {
+                    InputRegistration(path: $0.displayPath, format: pipeline.inputs[$0.spec].format.format, size: $0.size, sha256: $0.sha256)
+                },
+                tasks: plan.tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
+            runID = try store.beginRun(
+                pipelineName: pipeline.name, pipelineJSON: String(decoding: pipeline.source, as: UTF8.self),
+                sha256: pipelineSHA, toolVersion: CurateVersion.string, workers: workers)
+            let copy = folder + "/" + pipelineCopyName
+            if !PathExpansion.exists(copy) { try DurableFile.write(pipeline.source, to: copy) }
+        } catch let error as RunError {
+            throw error
+        } catch let error as PlanMismatch {
+            throw .unusable("\(error.message); pass --restart to discard the earlier run")
+        } catch {
+            throw .unusable("\(error)")
+        }
+
+        let progress = ProgressTracker(totalBytes: plan.totalBytes, totalTasks: plan.tasks.count)
+        if options.showProgress { progress.startDrawing() }
+        defer { progress.finish() }
+        var tasksRun = 0
+        do {
+            removeTemporaryFiles(in: folder + "/" + docsFolder)
+            let done = try store.doneTasks()
+            for task in plan.tasks {
+                progress.startTask(Int(task.id))
+                let name = "\(docsFolder)/part-\(String(format: "%05d", task.id)).jsonl.zst"
+                let files = task.inputs.map { i in
+                    let input = plan.inputs[i]
+                    return InputFile(id: inputIDs[i], displayPath: input.displayPath, path: input.path, size: input.size, sha256: input.sha256)
+                }
+                if let finished = done[task.id], finished.output == name,
+                   (try? SHA256.hex(ofFile: folder + "/" + name)) == finished.sha256 {
+                    progress.addBytes(files.reduce(0) { $0 + $1.size })
+                    continue
+                }
+                let spec = pipeline.inputs[plan.inputs[task.inputs[0]].spec]
+                try runTask(task, files: files, name: name, folder: folder, reader: spec.reader, steps: pipeline.steps,
+                            workers: workers, store: store, run: runID, progress: progress)
+                tasksRun += 1
+            }
+            try store.finishRun(runID, succeeded: true)
+            let summary = try store.summary()
+            return RunReport(
+                pipelineName: pipeline.name, outputFolder: folder, inputs: plan.inputs.count, tasks: plan.tasks.count,
+                tasksRun: tasksRun, workers: workers, seconds: Double(Stopwatch.now() - started) / 1e9, summary: summary)
+        } catch {
+            try? store.finishRun(runID, succeeded: false)
+            throw .failed("\(error)")
+        }
+    }
+
+    private static func runTask(
+        _ task: RunPlan.Task, files: [InputFile], name: String, folder: String, reader: any InputFormat,
+        steps: [Pipeline.Step], workers: Int, store: ProvenanceStore, run: Int64, progress: ProgressTracker
+    ) throws {
+        let started = Stopwatch.now()
+        try store.beginTask(task.id, run: run)
+        do {
+            let writer = try ZstdFileWriter(path: folder + "/" + name)
+            var warnings = 0
+            let processor = TaskProcessor(steps: steps, format: reader, files: files, workers: workers, progress: progress)
+            let outcome = try processor.run(
+                write: { try writer.write($0) },
+                record: { try store.record($0, task: task.id) },
+                warn: { message in
+                    warnings += 1
+                    if warnings <= 20 { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
+                })
+            if warnings > 20 {
+                FileHandle.standardError.write(Data("warning: \(warnings - 20) more unreadable records in task \(task.id); see the documents table\n".utf8))
+            }
+            let sha = try writer.commit()
+            try store.completeTask(task.id, TaskCompletion(
+                docsIn: outcome.docsIn, docsKept: outcome.docsKept, seconds: Double(Stopwatch.now() - started) / 1e9,
+                output: name, outputSHA256: sha, stages: outcome.stages))
+        } catch {
+            try? store.failTask(task.id, message: "\(error)")
+            throw error
+        }
+    }
+
+    /// Removes what an earlier run left in `folder`: only the files curate writes there.
+    private static func discardRun(in folder: String) throws {
+        let manager = FileManager.default
+        for name in [databaseName, databaseName + "-wal", databaseName + "-shm", pipelineCopyName, docsFolder]
+        where PathExpansion.exists(folder + "/" + name) {
+            try manager.removeItem(atPath: folder + "/" + name)
+        }
+    }
+
+    private static func removeTemporaryFiles(in folder: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        PathExpansion.normalized(path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
+    }
+
+    private static func readWholeFile(_ path: String) throws(IOError) -> [UInt8] {
+        let file = try FileReader(path: path)
+        var bytes: [UInt8] = []
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let n = try file.read(into: chunk)
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<n])
+        }
+    }
+}

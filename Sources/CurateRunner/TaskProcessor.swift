@@ -1,0 +1,224 @@
+import CurateCore
+import CurateIO
+import CurateProvenance
+import Foundation
+
+/// Streams the files of one task through the stages: one thread splits records, `workers`
+/// threads decode and process batches of them, and the calling thread writes the results in
+/// input order, so the output does not depend on the number of workers. At most a fixed
+/// number of batches is in flight, which bounds memory.
+struct TaskProcessor: Sendable {
+    let steps: [Pipeline.Step]
+    let format: any InputFormat
+    let files: [InputFile]
+    let workers: Int
+    let progress: ProgressTracker?
+
+    static let batchRecords = 256
+    static let batchBytes = 4 << 20
+
+    /// What the task read and kept.
+    struct Outcome {
+        var docsIn = 0
+        var docsKept = 0
+        var stages: [StageStats]
+    }
+
+    /// A batch of raw records from one file.
+    private struct Job: @unchecked Sendable {
+        let sequence: Int
+        let file: Int
+        let items: [SourceItem]
+    }
+
+    /// A processed batch: output lines, provenance rows and counts.
+    private struct Done: @unchecked Sendable {
+        var output = JSONWriter()
+        var rows: [DocumentRecord] = []
+        var stages: [StageStats]
+        var docsKept = 0
+        var warnings: [String] = []
+    }
+
+    private enum Result: @unchecked Sendable {
+        case batch(Done)
+        case end
+    }
+
+    /// Processes the task, handing each batch's output to `write` and rows to `record`, in order.
+    func run(write: ([UInt8]) throws -> Void, record: ([DocumentRecord]) throws -> Void,
+             warn: (String) -> Void) throws -> Outcome {
+        let inFlight = max(4, workers * 3)
+        let jobs = BoundedQueue<Job>(capacity: inFlight)
+        let results = ReorderBuffer<Result>()
+        let slots = DispatchSemaphore(value: inFlight)
+        let cancelled = Locked(false)
+
+        let reader = spawn("curate-reader") { [self] in
+            var sequence = 0
+            func submit(_ file: Int, _ items: [SourceItem]) {
+                slots.wait()
+                guard !cancelled.withLock({ $0 }) else { return }
+                jobs.push(Job(sequence: sequence, file: file, items: items))
+                sequence += 1
+            }
+            for (index, file) in files.enumerated() {
+                if cancelled.withLock({ $0 }) { break }
+                var source: any RecordSource
+                do throws(RecordError) {
+                    source = try format.open(file)
+                } catch {
+                    submit(index, [.corrupt(offset: 0, message: error.message)])
+                    progress?.addBytes(file.size)
+                    continue
+                }
+                var items: [SourceItem] = []
+                var bytes = 0
+                var reported: Int64 = 0
+                while let item = source.next() {
+                    items.append(item)
+                    if case let .record(record) = item { bytes += record.bytes.count }
+                    if items.count >= Self.batchRecords || bytes >= Self.batchBytes {
+                        submit(index, items)
+                        items.removeAll(keepingCapacity: true)
+                        bytes = 0
+                        progress?.addBytes(source.bytesRead - reported)
+                        reported = source.bytesRead
+                    }
+                }
+                if !items.isEmpty { submit(index, items) }
+                progress?.addBytes(file.size - reported)
+            }
+            jobs.close()
+            results.put(sequence, .end)
+        }
+
+        let pool = (0..<workers).map { n in
+            spawn("curate-worker-\(n)") { [self] in
+                while let job = jobs.pop() {
+                    if cancelled.withLock({ $0 }) { continue }
+                    results.put(job.sequence, .batch(process(job)))
+                }
+            }
+        }
+
+        var outcome = Outcome(stages: emptyStats())
+        var sequence = 0
+        do {
+            while case let .batch(done)? = results.take(sequence) {
+                try write(done.output.bytes)
+                try record(done.rows)
+                done.warnings.forEach(warn)
+                outcome.docsIn += done.rows.count
+                outcome.docsKept += done.docsKept
+                for i in outcome.stages.indices { outcome.stages[i].add(done.stages[i]) }
+                progress?.add(done.stages, documents: done.rows.count)
+                slots.signal()
+                sequence += 1
+            }
+        } catch {
+            cancelled.withLock { $0 = true }
+            jobs.close()
+            results.close()
+            for _ in 0..<inFlight { slots.signal() }
+            reader.join()
+            pool.forEach { $0.join() }
+            throw error
+        }
+        reader.join()
+        pool.forEach { $0.join() }
+        return outcome
+    }
+
+    private func emptyStats() -> [StageStats] {
+        steps.enumerated().map { StageStats(position: $0, stage: $1.name, type: $1.definition.type) }
+    }
+
+    private func process(_ job: Job) -> Done {
+        let file = files[job.file]
+        var done = Done(stages: emptyStats())
+        done.output.bytes.reserveCapacity(1 << 20)
+        done.rows.reserveCapacity(job.items.count)
+        for item in job.items {
+            switch item {
+            case let .corrupt(offset, message):
+                done.rows.append(DocumentRecord(
+                    inputID: file.id, offset: offset, line: nil,
+                    docID: Document.derivedID(inputSHA256: file.sha256, offset: offset), url: nil, status: .error,
+                    droppedBy: "reader", reason: "corrupt_input", detail: message))
+                done.warnings.append("\(file.displayPath): at byte \(offset): \(message)")
+            case let .record(raw):
+                let decoded: Document?
+                do throws(RecordError) {
+                    decoded = try format.decode(raw, from: file)
+                } catch {
+                    let location = SourceRef(input: file.displayPath, offset: raw.offset, line: raw.line).location
+                    done.rows.append(DocumentRecord(
+                        inputID: file.id, offset: raw.offset, line: raw.line,
+                        docID: Document.derivedID(inputSHA256: file.sha256, offset: raw.offset), url: nil, status: .error,
+                        droppedBy: "reader", reason: "invalid_record", detail: error.message))
+                    done.warnings.append("\(location): \(error.message)")
+                    continue
+                }
+                guard var document = decoded else { continue }
+                done.rows.append(apply(&document, file: file, stats: &done.stages, output: &done.output))
+                if done.rows.last!.status == .kept { done.docsKept += 1 }
+            }
+        }
+        return done
+    }
+
+    /// Runs the stages over one document; writes it out if it survives.
+    private func apply(_ document: inout Document, file: InputFile, stats: inout [StageStats],
+                       output: inout JSONWriter) -> DocumentRecord {
+        var row = DocumentRecord(inputID: file.id, offset: document.source.offset, line: document.source.line,
+                                 docID: document.id, url: document.url, status: .kept)
+        var clock = Stopwatch()
+        for (i, step) in steps.enumerated() {
+            stats[i].docsIn += 1
+            let verdict = step.stage.process(&document)
+            stats[i].seconds += clock.lap()
+            switch verdict {
+            case .keep:
+                stats[i].docsOut += 1
+            case .rewritten:
+                stats[i].docsOut += 1
+                stats[i].rewritten += 1
+            case let .drop(reason, metrics):
+                stats[i].drops[reason, default: 0] += 1
+                row.status = .dropped
+                row.droppedBy = step.name
+                row.reason = reason
+                row.metrics = Self.json(metrics)
+                row.chars = document.text.withUnsafeBufferPointer(UTF8Bytes.scalarCount)
+                return row
+            }
+        }
+        row.chars = document.text.withUnsafeBufferPointer(UTF8Bytes.scalarCount)
+        DocumentJSONL.append(document, to: &output)
+        return row
+    }
+
+    private static func json(_ metrics: [Metric]) -> String? {
+        guard !metrics.isEmpty else { return nil }
+        return JSONWriter.serialize(.object(JSONObject(metrics.map { ($0.name, JSONValue.double($0.value)) })))
+    }
+}
+
+/// Measures the time between successive laps on the monotonic clock.
+struct Stopwatch {
+    private var last = Stopwatch.now()
+
+    /// Seconds since the previous lap (or the start).
+    mutating func lap() -> Double {
+        let now = Stopwatch.now()
+        defer { last = now }
+        return Double(now - last) / 1e9
+    }
+
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

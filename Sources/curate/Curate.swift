@@ -1,0 +1,15 @@
+import ArgumentParser
+import CurateRunner
+
+@main
+struct Curate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Turn raw crawl dumps into training-ready token shards, with provenance for every document.",
+        discussion: """
+            A pipeline.json lists the inputs, the stages every document goes through, and the run folder. \
+            `curate run` streams the documents through the stages on all cores, writes the survivors to \
+            RUN/docs/*.jsonl.zst and records every document's fate in RUN/provenance.sqlite.
+            """,
+        version: CurateVersion.string,
+        subcommands: [Run.self, Validate.self, Stages.self, Schema.self])
+}

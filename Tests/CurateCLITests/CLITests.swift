@@ -1,0 +1,196 @@
+import CurateProvenance
+import Foundation
+import Testing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The `curate` binary built beside this test bundle.
+private let curate: String = {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("curate").path
+    return FileManager.default.isExecutableFile(atPath: beside) ? beside : root + "/.build/debug/curate"
+}()
+
+private struct Result {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs curate to completion with `arguments`, from the repository's root.
+private func run(_ arguments: [String]) throws -> Result {
+    let process = try start(arguments)
+    let out = process.standardOutput as! Pipe
+    let err = process.standardError as! Pipe
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                  stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+private func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: curate)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: root)
+    process.standardOutput = Pipe()
+    process.standardError = Pipe()
+    try process.run()
+    return process
+}
+
+private func scratch() -> String { NSTemporaryDirectory() + "curate-cli-\(UUID().uuidString)" }
+
+private func files(in folder: String) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+        out[name] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+    }
+    return out
+}
+
+@Suite struct BrokenPipelineTests {
+    static let cases: [(String, String)] = [
+        ("bad-json.json", "line 4, column 3: invalid JSON: expected ',' or '}' in an object, found '\"'"),
+        ("bad-stage-type.json", "stages[1].type: unknown stage type \"lenght\"; did you mean \"length\"? (valid: length, normalize)"),
+        ("bad-option-type.json", """
+            stages[0].form: expected one of "NFC", "NFKC", "none", got "nfc"; did you mean "NFC"?
+            error: Tests/Fixtures/pipelines/bad-option-type.json: stages[1].max_chars: expected an integer >= 0, got "100"
+            error: Tests/Fixtures/pipelines/bad-option-type.json: workers: expected an integer >= 1, got 0
+            """),
+        ("bad-keys.json", """
+            ouput: unknown key "ouput"; did you mean "output"?
+            error: Tests/Fixtures/pipelines/bad-keys.json: inputs[0].text_feild: unknown option "text_feild" for input format "jsonl"; did you mean "text_field"?
+            error: Tests/Fixtures/pipelines/bad-keys.json: stages[0].min_char: unknown option "min_char" for stage "length"; did you mean "min_chars"?
+            """),
+        ("bad-range.json", "stages[0].max_chars: must be at least min_chars (50), got 10"),
+        ("bad-inputs.json", "inputs[0].paths[0]: no file matches \"../jsonl/missing-*.jsonl\" (relative to \(root)/Tests/Fixtures/pipelines)"),
+    ]
+
+    @Test(arguments: cases)
+    func isRejectedWithExactMessagesAndNothingWritten(name: String, message: String) throws {
+        let file = "Tests/Fixtures/pipelines/" + name
+        for command in ["validate", "run"] {
+            let result = try run([command, file])
+            #expect(result.status == 2)
+            #expect(result.stderr == "error: \(file): \(message)\n")
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/Tests/Fixtures/pipelines/out"))
+    }
+}
+
+@Suite struct QuickstartTests {
+    @Test func summaryCountsEqualTheDocumentsRows() throws {
+        let output = scratch()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try run(["run", "pipelines/quickstart.json", "--output", output, "--json"])
+        #expect(result.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let documents = json["documents"] as! [String: Int]
+        let store = try ProvenanceStore(path: output + "/provenance.sqlite")
+        func count(_ condition: String) throws -> Int { Int(try store.query("SELECT COUNT(*) FROM documents WHERE \(condition)")[0][0]!)! }
+        #expect(documents["read"] == (try count("1")))
+        #expect(documents["kept"] == (try count("status = 'kept'")))
+        #expect(documents["dropped"] == (try count("status = 'dropped'")))
+        #expect(documents["unreadable"] == (try count("status = 'error'")))
+        #expect(documents == ["read": 805, "kept": 651, "dropped": 154, "unreadable": 0])
+        #expect(try store.query("SELECT status, COUNT(*) FROM runs GROUP BY status") == [["completed", "1"]])
+    }
+
+    @Test func theTableNamesEveryStageAndReason() throws {
+        let output = scratch()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try run(["run", "pipelines/quickstart.json", "--output", output, "--workers", "1"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].hasPrefix("pipeline quickstart: 10 input files, 3 tasks (3 run, 0 already complete), 1 worker, "))
+        #expect(lines[2].split(separator: " ") == ["stage", "type", "in", "out", "dropped", "rewritten", "time"])
+        #expect(lines[4].split(separator: " ").prefix(6) == ["normalize", "normalize", "805", "805", "0", "415"])
+        #expect(lines[5].split(separator: " ").prefix(6) == ["length", "length", "805", "651", "154", "0"])
+        #expect(lines[6].split(separator: " ") == ["too_few_words", "154"])
+        #expect(lines[8] == "documents: 805 read, 651 kept, 154 dropped, 0 unreadable")
+    }
+}
+
+@Suite struct CrashTests {
+    /// A corpus big enough to be killed in the middle of: the sample books, many times over.
+    private func makeCorpus(in folder: String) throws -> String {
+        let paragraphs = try String(contentsOfFile: root + "/samples/inaugural/1861-Lincoln.txt", encoding: .utf8)
+            .components(separatedBy: "\n\n")
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        for file in 0..<8 {
+            var lines = ""
+            for i in 0..<6000 {
+                let text = paragraphs[(i * 7 + file) % paragraphs.count]
+                let object: [String: Any] = ["id": "f\(file)-\(i)", "text": text + " " + String(i)]
+                lines += String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n"
+            }
+            try lines.write(toFile: folder + "/data/part-\(file).jsonl", atomically: true, encoding: .utf8)
+        }
+        let pipeline = folder + "/pipeline.json"
+        try """
+            {"name": "crash", "inputs": [{"format": "jsonl", "paths": ["data/*.jsonl"]}],
+             "stages": [{"type": "normalize"}, {"type": "length", "min_words": 30}], "output": "run"}
+            """.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        return pipeline
+    }
+
+    @Test func killedRunsResumeToByteIdenticalOutputAndConsistentProvenance() throws {
+        let folder = scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pipeline = try makeCorpus(in: folder)
+        let reference = try run(["run", pipeline, "--output", folder + "/reference", "--json"])
+        #expect(reference.status == 0)
+        let expected = try files(in: folder + "/reference/docs")
+        #expect(expected.count == 8)
+
+        var killedMidway = 0
+        for delay in [0.05, 0.3, 0.8, 1.5] {
+            let process = try start(["run", pipeline, "--output", folder + "/run"])
+            Thread.sleep(forTimeInterval: delay)
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killedMidway += 1
+            }
+            process.waitUntilExit()
+        }
+        #expect(killedMidway >= 2)
+        let resumed = try run(["run", pipeline, "--output", folder + "/run", "--json"])
+        #expect(resumed.status == 0)
+        #expect(try files(in: folder + "/run/docs") == expected)
+
+        let store = try ProvenanceStore(path: folder + "/run/provenance.sqlite")
+        let ref = try ProvenanceStore(path: folder + "/reference/provenance.sqlite")
+        let rows = "SELECT input_id, offset, doc_id, status, reason FROM documents ORDER BY input_id, offset"
+        #expect(try store.query(rows) == ref.query(rows))
+        #expect(try store.query("SELECT COUNT(*) FROM documents") == [["48000"]])
+        #expect(try store.query("PRAGMA integrity_check") == [["ok"]])
+        #expect(try store.query("SELECT COUNT(*) FROM tasks WHERE status != 'done'") == [["0"]])
+        #expect(try store.query("SELECT * FROM stage_funnel").map { Array($0.prefix(6)) } == ref.query("SELECT * FROM stage_funnel").map { Array($0.prefix(6)) })
+    }
+}
+
+@Suite struct HelpTests {
+    @Test func topLevelHelpListsTheSubcommands() throws {
+        let result = try run(["--help"])
+        #expect(result.status == 0)
+        for line in ["OVERVIEW: Turn raw crawl dumps into training-ready token shards", "run ", "validate ", "stages ", "schema "] {
+            #expect(result.stdout.contains(line))
+        }
+    }
+
+    @Test func runHelpDescribesItsOptions() throws {
+        let result = try run(["run", "--help"])
+        #expect(result.status == 0)
+        for option in ["--output", "--workers", "--restart", "--provenance", "--json", "--quiet"] {
+            #expect(result.stdout.contains(option))
+        }
+    }
+
+    @Test func stagesListsEveryOptionWithItsDefault() throws {
+        let result = try run(["stages"])
+        #expect(result.stdout.contains("    min_words (an integer >= 0, default 0): Fewest words (white-space separated) a kept document has."))
+        #expect(result.stdout.contains("    text_field (a string, default \"text\"): Field holding the document text."))
+    }
+}

@@ -1,0 +1,35 @@
+import CurateCore
+import Testing
+
+@Suite struct UTF8BytesTests {
+    @Test(arguments: [
+        ([0x61, 0xFF, 0x62], [0x61, 0xEF, 0xBF, 0xBD, 0x62], 1),
+        ([0xE2, 0x82], [0xEF, 0xBF, 0xBD], 1),  // truncated sequence: one maximal subpart
+        ([0xC0, 0x80], [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD], 2),  // overlong: two bytes, two replacements
+        ([0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD], 3),  // surrogate
+        ([0xF0, 0x9F, 0x98, 0x80], [0xF0, 0x9F, 0x98, 0x80], 0),
+    ] as [([UInt8], [UInt8], Int)])
+    func repairsLikePythonAndSwift(input: [UInt8], expected: [UInt8], replacements: Int) {
+        var bytes = input
+        #expect(UTF8Bytes.repair(&bytes) == replacements)
+        #expect(bytes == expected)
+        #expect(bytes == Array(String(decoding: input, as: UTF8.self).utf8))
+    }
+
+    @Test func countsScalarsAndWordsAsPythonDoes() {
+        let text = Array("naïve\u{00A0}café\t😀  x\u{3000}y".utf8)
+        text.withUnsafeBufferPointer { p in
+            #expect(UTF8Bytes.scalarCount(p) == 17)
+            #expect(UTF8Bytes.wordCount(p) == 5)
+        }
+    }
+}
+
+@Suite struct SuggestionTests {
+    @Test func findsCloseNamesOnly() {
+        #expect(Suggestion.nearest("lenght", among: ["length", "normalize"]) == "length")
+        #expect(Suggestion.nearest("min_char", among: ["min_chars", "max_chars"]) == "min_chars")
+        #expect(Suggestion.nearest("dedup", among: ["length", "normalize"]) == nil)
+        #expect(Suggestion.didYouMean("jsnl", among: ["jsonl", "text"]) == "; did you mean \"jsonl\"?")
+    }
+}

@@ -1,0 +1,119 @@
+import CurateCore
+import CurateIO
+import CurateProvenance
+import CurateRunner
+import Foundation
+import Testing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// A scratch folder holding a pipeline file that points at the repository's fixtures.
+private struct Scratch {
+    let folder = NSTemporaryDirectory() + "curate-run-\(UUID().uuidString)"
+
+    func pipeline(_ name: String = "pipeline.json", inputs: String, stages: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/" + name
+        try """
+            {"name": "test", "inputs": \(inputs), "stages": \(stages), "output": "run"}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func parts(_ run: String = "run") throws -> [String: Data] {
+        let docs = folder + "/" + run + "/docs"
+        var out: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: docs) {
+            out[name] = try Data(contentsOf: URL(fileURLWithPath: docs + "/" + name))
+        }
+        return out
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: folder) }
+}
+
+private func decompressed(_ path: String) throws -> String {
+    let stream = try openDecompressed(path)
+    var bytes: [UInt8] = []
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+    defer { buffer.deallocate() }
+    while case let n = try stream.read(into: buffer), n > 0 { bytes += buffer[..<n] }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+@Suite struct RunnerTests {
+    let fixtures = root + "/Tests/Fixtures"
+
+    @Test func runsEveryDocumentAndRecordsItsFate() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let path = try scratch.pipeline(
+            inputs: #"[{"format": "jsonl", "paths": ["\#(fixtures)/jsonl/mixed.jsonl"]}, {"format": "text", "paths": ["\#(fixtures)/text"]}]"#,
+            stages: #"[{"type": "normalize"}, {"type": "length", "min_words": 3}]"#)
+        var options = RunOptions(pipelinePath: path)
+        options.workers = 2
+        let report = try Runner.run(options)
+        let s = report.summary
+        #expect((s.docsIn, s.docsKept, s.errors) == (10, 5, 2))
+        #expect(s.stages.map { [$0.docsIn, $0.docsOut, $0.rewritten] } == [[8, 8, 3], [8, 5, 0]])
+        #expect(s.stages[1].drops == [RunSummary.Drop(reason: "too_few_words", documents: 3)])
+        #expect(s.readerErrors == [RunSummary.Drop(reason: "invalid_record", documents: 2)])
+
+        let store = try ProvenanceStore(path: scratch.folder + "/run/provenance.sqlite")
+        #expect(try store.query("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status")
+            == [["dropped", "3"], ["error", "2"], ["kept", "5"]])
+        #expect(try store.query("SELECT line, detail FROM documents WHERE status = 'error' ORDER BY line")
+            == [["3", "invalid JSON at column 46: unterminated string"], ["5", "no \"text\" field"]])
+        let text = PathExpansion.display(fixtures + "/text", relativeTo: scratch.folder)
+        #expect(try store.query("SELECT doc_id, reason FROM documents WHERE status = 'dropped' ORDER BY input_id, offset")
+            == [["empty", "too_few_words"], [text + "/empty.txt", "too_few_words"], [text + "/whitespace.txt", "too_few_words"]])
+
+        let lines = try decompressed(scratch.folder + "/run/docs/part-00000.jsonl.zst").split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[2] == #"{"id":"invalid-utf8","text":"Café �� bytes, a bell and spaces\nend","source":{"input":"\#(PathExpansion.display(fixtures + "/jsonl/mixed.jsonl", relativeTo: scratch.folder))","offset":909,"line":6},"metadata":{}}"#)
+    }
+
+    @Test func outputIsTheSameWithOneWorkerOrTwo() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let path = try scratch.pipeline(
+            inputs: #"[{"format": "jsonl", "paths": ["\#(root)/samples/*.jsonl*"]}, {"format": "text", "paths": ["\#(root)/samples/inaugural"]}]"#,
+            stages: #"[{"type": "normalize"}, {"type": "length", "min_words": 20}]"#)
+        var options = RunOptions(pipelinePath: path)
+        options.workers = 1
+        options.output = scratch.folder + "/one"
+        let one = try Runner.run(options)
+        options.workers = 2
+        options.output = scratch.folder + "/two"
+        let two = try Runner.run(options)
+        #expect(one.summary.stages.map { [$0.docsIn, $0.docsOut, $0.rewritten] } == two.summary.stages.map { [$0.docsIn, $0.docsOut, $0.rewritten] })
+        #expect((one.summary.docsIn, one.summary.docsKept) == (two.summary.docsIn, two.summary.docsKept))
+        #expect(try scratch.parts("one") == scratch.parts("two"))
+        #expect(try scratch.parts("one").count == 3)
+    }
+
+    @Test func aSecondRunResumesAndADifferentPipelineIsRefused() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let inputs = #"[{"format": "text", "paths": ["\#(root)/samples/inaugural"]}]"#
+        let path = try scratch.pipeline(inputs: inputs, stages: #"[{"type": "length", "min_words": 1000}]"#)
+        let first = try Runner.run(RunOptions(pipelinePath: path))
+        let again = try Runner.run(RunOptions(pipelinePath: path))
+        #expect(first.tasksRun == 1)
+        #expect(again.tasksRun == 0)
+        #expect(again.summary.docsKept == first.summary.docsKept)
+        #expect(first.summary.docsKept == 7)
+
+        let other = try scratch.pipeline("other.json", inputs: inputs, stages: #"[{"type": "length", "min_words": 2000}]"#)
+        let firstSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect {
+            try Runner.run(RunOptions(pipelinePath: other))
+        } throws: { error in
+            guard case let .unusable(message)? = error as? RunError else { return false }
+            return message.hasSuffix("holds a run of a different pipeline (sha256 \(firstSHA.prefix(12))); choose another output folder, or pass --restart to discard that run")
+        }
+        var restart = RunOptions(pipelinePath: other)
+        restart.restart = true
+        #expect(try Runner.run(restart).summary.docsKept == 3)
+    }
+}
