@@ -4,7 +4,7 @@ import CurateRunner
 @main
 struct Curate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Turn raw crawl dumps into training-ready token shards, with provenance for every document.",
+        abstract: "Turn raw crawl dumps into training data for language models, with provenance for every document.",
         discussion: """
             A pipeline.json lists the inputs, the stages every document goes through, and the run folder. \
             `curate run` streams the documents through the stages on all cores, writes the survivors to \

@@ -175,7 +175,7 @@ private func files(in folder: String) throws -> [String: Data] {
     @Test func topLevelHelpListsTheSubcommands() throws {
         let result = try run(["--help"])
         #expect(result.status == 0)
-        for line in ["OVERVIEW: Turn raw crawl dumps into training-ready token shards", "run ", "validate ", "stages ", "schema "] {
+        for line in ["OVERVIEW: Turn raw crawl dumps into training data for language models", "run ", "validate ", "stages ", "schema "] {
             #expect(result.stdout.contains(line))
         }
     }

@@ -48,7 +48,7 @@ private func decompressed(_ path: String) throws -> String {
         let scratch = Scratch()
         defer { scratch.remove() }
         let path = try scratch.pipeline(
-            inputs: #"[{"format": "jsonl", "paths": ["\#(fixtures)/jsonl/mixed.jsonl"]}, {"format": "text", "paths": ["\#(fixtures)/text"]}]"#,
+            inputs: #"[{"format": "jsonl", "paths": ["\#(fixtures)/jsonl/mixed.jsonl", "\#(fixtures)/jsonl/empty.jsonl"]}, {"format": "text", "paths": ["\#(fixtures)/text"]}]"#,
             stages: #"[{"type": "normalize"}, {"type": "length", "min_words": 3}]"#)
         var options = RunOptions(pipelinePath: path)
         options.workers = 2
@@ -68,6 +68,7 @@ private func decompressed(_ path: String) throws -> String {
         #expect(try store.query("SELECT doc_id, reason FROM documents WHERE status = 'dropped' ORDER BY input_id, offset")
             == [["empty", "too_few_words"], [text + "/empty.txt", "too_few_words"], [text + "/whitespace.txt", "too_few_words"]])
 
+        #expect(try decompressed(scratch.folder + "/run/docs/part-00001.jsonl.zst").isEmpty)
         let lines = try decompressed(scratch.folder + "/run/docs/part-00000.jsonl.zst").split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines[2] == #"{"id":"invalid-utf8","text":"Café �� bytes, a bell and spaces\nend","source":{"input":"\#(PathExpansion.display(fixtures + "/jsonl/mixed.jsonl", relativeTo: scratch.folder))","offset":909,"line":6},"metadata":{}}"#)
