@@ -20,13 +20,14 @@ let package = Package(
         systemLibrary("CZstd", apt: "libzstd-dev"),
         systemLibrary("CZlib", apt: "zlib1g-dev"),
         systemLibrary("CBzip2", apt: "libbz2-dev"),
+        systemLibrary("CLzma", pkgConfig: "liblzma", apt: "liblzma-dev"),
         systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
         systemLibrary("CXXHash", apt: "libxxhash-dev"),
         systemLibrary("CCrypto", apt: "libssl-dev"),
 
         .target(name: "CurateCore"),
-        .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CBzip2", "CCrypto"]),
-        .target(name: "CurateIngest", dependencies: ["CurateCore", "CurateIO"]),
+        .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CBzip2", "CLzma", "CCrypto"]),
+        .target(name: "CurateIngest", dependencies: ["CurateCore", "CurateIO", "CLibXML2"]),
         .target(name: "CurateFilters", dependencies: ["CurateCore"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),
         .target(name: "CurateRunner", dependencies: [

@@ -162,7 +162,7 @@ per_file = -(-total // nfiles)
 written, documents, index, out = 0, 0, 0, None
 for rep in range(reps):
     for line in lines(rep):
-        if out is None or (written >= per_file * (index + 1) and index < nfiles):
+        if out is None or (written >= per_file * (index + 1) and index < nfiles - 1):
             if out:
                 out.close()
             index = 0 if out is None else index + 1
@@ -198,13 +198,14 @@ os.remove(os.path.join(folder, "sizes.txt"))
 EOF
     mv "$CORPUS.tmp" "$CORPUS"
 fi
-read -r CORPUS_BYTES CORPUS_ZBYTES CORPUS_DOCS CORPUS_FILES CORPUS_DESC < <(python3 - "$manifest" <<'EOF'
+corpus_fields=$(python3 - "$manifest" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))
 print(m["bytes"], m["compressed_bytes"], m["documents"], len(m["files"]),
       f"{m['paragraphs']}_paragraphs_from_{m['sources']}_texts_x{m['repetitions']}")
 EOF
 )
+read -r CORPUS_BYTES CORPUS_ZBYTES CORPUS_DOCS CORPUS_FILES CORPUS_DESC <<<"$corpus_fields"
 CORPUS_MB=$(python3 -c "print(f'{$CORPUS_BYTES / 1e6:.1f}')")
 info "$CORPUS_FILES files: $CORPUS_MB MB uncompressed ($(python3 -c "print(f'{$CORPUS_BYTES / 2**20:.1f}')") MiB)," \
     "$(python3 -c "print(f'{$CORPUS_ZBYTES / 1e6:.1f}')") MB compressed, $CORPUS_DOCS documents (${CORPUS_DESC//_/ })"
@@ -240,13 +241,15 @@ for workers in 1 2; do
             tail -n 20 "$LOGS/$name.err" >&2
             die "$label failed; see $LOGS/$name.err"
         fi
-        read -r wall cpu rss < <(time_fields "$LOGS/$name.time")
-        read -r docs_read docs_kept < <(python3 - "$LOGS/$name.out" <<'EOF'
+        fields=$(time_fields "$LOGS/$name.time")
+        read -r wall cpu rss <<<"$fields"
+        counts=$(python3 - "$LOGS/$name.out" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))["documents"]
 print(d["read"], d["kept"])
 EOF
 )
+        read -r docs_read docs_kept <<<"$counts"
         if [[ -s $LOGS/$name.err ]]; then info "($(wc -l <"$LOGS/$name.err") lines on stderr, in $LOGS/$name.err)"; fi
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$wall" "$cpu" "$rss" "$docs_read" "$docs_kept" >>"$RESULTS"
         info "$label: $wall s wall, $cpu s CPU, $((rss / 1024)) MiB peak RSS, $docs_read read, $docs_kept kept"
@@ -334,8 +337,9 @@ EOF
             tail -n 20 "$LOGS/$name.err" >&2
             die "$label failed; see $LOGS/$name.err"
         fi
-        read -r wall cpu rss < <(time_fields "$LOGS/$name.time")
-        read -r docs_read docs_kept < <(python3 - "$OUT/$name-logs/stats.json" <<'EOF'
+        fields=$(time_fields "$LOGS/$name.time")
+        read -r wall cpu rss <<<"$fields"
+        counts=$(python3 - "$OUT/$name-logs/stats.json" <<'EOF'
 import json, sys
 steps = json.load(open(sys.argv[1]))
 reader = next(s for s in steps if "READER" in s["name"])
@@ -343,6 +347,7 @@ writer = next(s for s in steps if "WRITER" in s["name"])
 print(reader["stats"]["documents"]["total"], writer["stats"]["total"])
 EOF
 )
+        read -r docs_read docs_kept <<<"$counts"
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$wall" "$cpu" "$rss" "$docs_read" "$docs_kept" >>"$RESULTS"
         info "$label: $wall s wall, $cpu s CPU, $((rss / 1024)) MiB peak RSS, $docs_read read, $docs_kept kept" \
             "(datatrove log: $LOGS/$name.err)"

@@ -9,10 +9,12 @@ public protocol ByteStream: AnyObject {
 
 /// The compression of a file, recognised by its magic bytes.
 public enum Compression: String, Sendable, CaseIterable {
-    case none, gzip, zstd, bzip2
+    case none, gzip, zstd, bzip2, xz
 
-    /// Recognises gzip (1f 8b), zstd (28 b5 2f fd) and bzip2 ("BZh") from a file's first bytes.
+    /// Recognises gzip (1f 8b), zstd (28 b5 2f fd), bzip2 ("BZh") and xz (fd "7zXZ" 00) from a
+    /// file's first bytes.
     public static func detect(_ head: [UInt8]) -> Compression {
+        if head.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .xz }
         if head.starts(with: [0x1F, 0x8B]) { return .gzip }
         if head.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
         if head.count >= 4, head.starts(with: [0x42, 0x5A, 0x68]), (0x31...0x39).contains(head[3]) { return .bzip2 }
@@ -23,7 +25,7 @@ public enum Compression: String, Sendable, CaseIterable {
 /// Opens `path` for reading its decompressed bytes, whatever the compression.
 public func openDecompressed(_ path: String) throws(IOError) -> any ByteStream {
     let file = try FileReader(path: path)
-    var head = [UInt8](repeating: 0, count: 4)
+    var head = [UInt8](repeating: 0, count: 6)
     let n = try restoringErrorType(IOError.self) { try head.withUnsafeMutableBytes { try file.read(into: $0) } }
     head.removeSubrange(n...)
     let source = PrefixedStream(prefix: head, rest: file)
@@ -32,6 +34,7 @@ public func openDecompressed(_ path: String) throws(IOError) -> any ByteStream {
     case .gzip: return try GzipDecoder(source, path: path)
     case .zstd: return try ZstdDecoder(source, path: path)
     case .bzip2: return try Bzip2Decoder(source, path: path)
+    case .xz: return try XzDecoder(source, path: path)
     }
 }
 

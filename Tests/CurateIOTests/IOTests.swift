@@ -19,14 +19,14 @@ private func readAll(_ stream: any ByteStream) throws -> [UInt8] {
 @Suite struct DecompressionTests {
     let plain = try! Array(Data(contentsOf: URL(fileURLWithPath: fixtures + "/lines.txt")))
 
-    @Test(arguments: ["lines.txt", "lines.txt.gz", "lines.txt.zst", "lines.txt.bz2"])
+    @Test(arguments: ["lines.txt", "lines.txt.gz", "lines.txt.zst", "lines.txt.bz2", "lines.txt.xz"])
     func decodesEveryCompressionToTheSameBytes(name: String) throws {
         let stream = try openDecompressed(fixtures + "/" + name)
         #expect(try readAll(stream) == plain)
         #expect(stream.bytesRead == Int64(try FileManager.default.attributesOfItem(atPath: fixtures + "/" + name)[.size] as! Int))
     }
 
-    @Test(arguments: [("truncated.txt.gz", "gzip"), ("truncated.txt.zst", "zstd"), ("truncated.txt.bz2", "bzip2")])
+    @Test(arguments: [("truncated.txt.gz", "gzip"), ("truncated.txt.zst", "zstd"), ("truncated.txt.bz2", "bzip2"), ("truncated.txt.xz", "xz")])
     func truncatedFilesFailWithFileAndOffset(name: String, format: String) throws {
         let path = fixtures + "/" + name
         let size = Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int)
@@ -39,6 +39,7 @@ private func readAll(_ stream: any ByteStream) throws -> [UInt8] {
         #expect(Compression.detect([0x1F, 0x8B, 8, 0]) == .gzip)
         #expect(Compression.detect([0x28, 0xB5, 0x2F, 0xFD]) == .zstd)
         #expect(Compression.detect(Array("BZh9".utf8)) == .bzip2)
+        #expect(Compression.detect([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) == .xz)
         #expect(Compression.detect(Array("{\"a".utf8)) == .none)
     }
 
