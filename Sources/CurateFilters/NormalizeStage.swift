@@ -80,7 +80,7 @@ public struct NormalizeStage: Stage {
             }
             let start = collapseSpaces || (trim && !wroteAny) ? first : 0
             out.append(contentsOf: line[start..<visibleEnd])
-            heldTail = Array(line[visibleEnd...])
+            if !collapseSpaces { heldTail = Array(line[visibleEnd...]) }
             wroteAny = true
             blankLines = 0
             breaksSinceVisible = 0
@@ -96,6 +96,13 @@ public struct NormalizeStage: Stage {
 
         var i = 0
         while i < p.count {
+            if p[i] > 0x20, p[i] < 0x7F {
+                var j = i + 1
+                while j < p.count, p[j] > 0x20, p[j] < 0x7F { j += 1 }
+                appendVisible(UnsafeBufferPointer(rebasing: p[i..<j]))
+                i = j
+                continue
+            }
             let (scalar, length) = p[i] < 0x80 ? (UInt32(p[i]), 1) : UTF8Bytes.decode(p, at: i)
             let bytes = UnsafeBufferPointer(rebasing: p[i..<i + length])
             i += length

@@ -52,7 +52,7 @@ enum Schema {
                 doc_id TEXT NOT NULL,
                 url TEXT,
                 task_id INTEGER NOT NULL REFERENCES tasks(id),
-                status TEXT NOT NULL CHECK (status IN ('kept', 'dropped', 'error')),
+                status TEXT NOT NULL CHECK (status = 'kept' OR status = 'dropped' OR status = 'error'),
                 dropped_by TEXT,
                 reason TEXT,
                 metrics TEXT,
@@ -60,8 +60,6 @@ enum Schema {
                 chars INTEGER,
                 PRIMARY KEY (input_id, offset)
             ) WITHOUT ROWID;
-            CREATE INDEX documents_by_doc_id ON documents(doc_id);
-            CREATE INDEX documents_by_task ON documents(task_id);
             CREATE TABLE stage_stats (
                 task_id INTEGER NOT NULL REFERENCES tasks(id),
                 position INTEGER NOT NULL,

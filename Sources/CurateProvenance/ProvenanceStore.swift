@@ -1,27 +1,49 @@
+import Foundation
+
 /// The run's provenance database (`provenance.sqlite`, WAL mode): the one place where curate
-/// speaks SQL. Used from one thread.
-public final class ProvenanceStore {
+/// speaks SQL. Called from one thread; document rows are written behind it by a serial queue
+/// that owns the connection, so recording overlaps with processing.
+public final class ProvenanceStore: @unchecked Sendable {
     private let db: SQLiteConnection
+    /// Rows not yet handed to the queue (touched by the calling thread only).
     private var pending: [DocumentRecord] = []
     private let flushThreshold = 8192
+    /// Serialises every use of `db`.
+    private let queue = DispatchQueue(label: "curate.provenance")
+    /// Bounds the batches waiting on the queue.
+    private let slots = DispatchSemaphore(value: 4)
+    /// The first failure of a queued write (touched on the queue only).
+    private var writeError: (any Error)?
     /// Whether per-document rows are written (false keeps runs, tasks and stage counts only).
     public let recordsDocuments: Bool
 
     public init(path: String, recordsDocuments: Bool = true) throws {
         db = try SQLiteConnection(path: path)
         self.recordsDocuments = recordsDocuments
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
         try Schema.migrate(db)
+    }
+
+    /// Runs `body` on the queue, after every queued write, and rethrows a queued write's failure.
+    private func onQueue<T>(_ body: () throws -> T) throws -> T {
+        try queue.sync {
+            if let writeError { throw writeError }
+            return try body()
+        }
     }
 
     // MARK: Runs
 
     /// The sha256 of the pipeline that earlier runs in this database ran, if any.
     public func previousPipelineSHA256() throws -> String? {
-        try db.rows("SELECT pipeline_sha256 FROM runs ORDER BY id LIMIT 1").first?[0].string
+        try onQueue { try db.rows("SELECT pipeline_sha256 FROM runs ORDER BY id LIMIT 1").first?[0].string }
     }
 
     public func beginRun(pipelineName: String, pipelineJSON: String, sha256: String, toolVersion: String, workers: Int) throws -> Int64 {
+        try onQueue { try beginRunOnQueue(pipelineName, pipelineJSON, sha256, toolVersion, workers) }
+    }
+
+    private func beginRunOnQueue(_ pipelineName: String, _ pipelineJSON: String, _ sha256: String, _ toolVersion: String, _ workers: Int) throws -> Int64 {
         try db.run("""
             INSERT INTO runs (pipeline_name, pipeline_json, pipeline_sha256, tool_version, workers, started_at, status)
             VALUES (?, ?, ?, ?, ?, \(Self.now), 'running')
@@ -29,9 +51,14 @@ public final class ProvenanceStore {
         return db.lastInsertRowID
     }
 
+    /// Ends a run; after a successful one, builds the index of documents by id, which is
+    /// cheaper to build once over all rows than to keep up row by row.
     public func finishRun(_ run: Int64, succeeded: Bool) throws {
-        try db.run("UPDATE runs SET ended_at = \(Self.now), status = ? WHERE id = ?",
-                   [.text(succeeded ? "completed" : "failed"), .integer(run)])
+        if succeeded, recordsDocuments {
+            try onQueue { try db.execute("CREATE INDEX IF NOT EXISTS documents_by_doc_id ON documents(doc_id)") }
+        }
+        try onQueue { try db.run("UPDATE runs SET ended_at = \(Self.now), status = ? WHERE id = ?",
+                   [.text(succeeded ? "completed" : "failed"), .integer(run)]) }
     }
 
     // MARK: Plan
@@ -39,7 +66,7 @@ public final class ProvenanceStore {
     /// Records the inputs and tasks of the plan, or checks them against those recorded by an
     /// earlier run; returns the inputs' ids. Throws if the inputs changed since.
     public func registerPlan(inputs: [InputRegistration], tasks: [TaskPlan]) throws -> [Int64] {
-        try db.transaction {
+        try onQueue { try db.transaction {
             var ids: [Int64] = []
             for input in inputs {
                 let known = try db.rows("SELECT id, size, sha256 FROM inputs WHERE path = ?", [.text(input.path)])
@@ -70,16 +97,18 @@ public final class ProvenanceStore {
                 throw PlanMismatch(message: "the inputs matched by the pipeline changed since the earlier run in this folder")
             }
             return ids
-        }
+        } }
     }
 
     /// The tasks already complete, with their output file and its sha256.
     public func doneTasks() throws -> [Int64: (output: String, sha256: String)] {
-        var done: [Int64: (String, String)] = [:]
-        for row in try db.rows("SELECT id, output, output_sha256 FROM tasks WHERE status = 'done'") {
-            done[row[0].int!] = (row[1].string ?? "", row[2].string ?? "")
+        try onQueue {
+            var done: [Int64: (output: String, sha256: String)] = [:]
+            for row in try db.rows("SELECT id, output, output_sha256 FROM tasks WHERE status = 'done'") {
+                done[row[0].int!] = (row[1].string ?? "", row[2].string ?? "")
+            }
+            return done
         }
-        return done
     }
 
     // MARK: Tasks
@@ -87,8 +116,11 @@ public final class ProvenanceStore {
     /// Marks a task as running under `run`, first erasing anything an interrupted attempt recorded.
     public func beginTask(_ task: Int64, run: Int64) throws {
         pending.removeAll()
-        try db.transaction {
-            for table in ["documents", "stage_stats", "stage_drops"] {
+        try onQueue { try db.transaction {
+            // By the task's inputs, which the documents key starts with: no index on task_id needed.
+            try db.run("DELETE FROM documents WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?)",
+                       [.integer(task)])
+            for table in ["stage_stats", "stage_drops"] {
                 try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
             }
             try db.run("""
@@ -96,20 +128,35 @@ public final class ProvenanceStore {
                 seconds = NULL, docs_in = NULL, docs_kept = NULL, output = NULL, output_sha256 = NULL, error = NULL
                 WHERE id = ?
                 """, [.integer(run), .integer(task)])
-        }
+        } }
     }
 
-    /// Queues document rows of `task`, writing them in batches.
+    /// Queues document rows of `task`, written in batches behind the caller; a failed write
+    /// is thrown by the next call.
     public func record(_ rows: [DocumentRecord], task: Int64) throws {
         guard recordsDocuments else { return }
         pending += rows
-        if pending.count >= flushThreshold { try db.transaction { try flush(task: task) } }
+        guard pending.count >= flushThreshold else { return }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard writeError == nil else { return }
+            do {
+                try db.transaction { try insert(batch, task: task) }
+            } catch {
+                writeError = error
+            }
+        }
     }
 
     /// Writes the task's last rows and its stage counts, and marks it done, atomically.
     public func completeTask(_ task: Int64, _ completion: TaskCompletion) throws {
-        try db.transaction {
-            try flush(task: task)
+        let batch = pending
+        pending.removeAll()
+        try onQueue { try db.transaction {
+            try insert(batch, task: task)
             for stage in completion.stages {
                 try db.run("""
                     INSERT INTO stage_stats (task_id, position, stage, type, docs_in, docs_out, rewritten, seconds)
@@ -127,37 +174,48 @@ public final class ProvenanceStore {
                 output = ?, output_sha256 = ? WHERE id = ?
                 """, [.real(completion.seconds), .integer(Int64(completion.docsIn)), .integer(Int64(completion.docsKept)),
                       .text(completion.output), .text(completion.outputSHA256), .integer(task)])
-        }
+        } }
     }
 
     public func failTask(_ task: Int64, message: String) throws {
         pending.removeAll()
-        try db.run("UPDATE tasks SET status = 'failed', ended_at = \(Self.now), error = ? WHERE id = ?",
-                   [.text(message), .integer(task)])
+        try onQueue {
+            try db.run("UPDATE tasks SET status = 'failed', ended_at = \(Self.now), error = ? WHERE id = ?",
+                       [.text(message), .integer(task)])
+        }
     }
 
-    private func flush(task: Int64) throws {
-        let insert = """
+    private func insert(_ rows: [DocumentRecord], task: Int64) throws {
+        let statement = try db.statement("""
             INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        for row in pending {
-            let statement = try db.statement(insert)
-            statement.bind([
-                .integer(row.inputID), .integer(row.offset), row.line.map { .integer($0) } ?? .null, .text(row.docID),
-                row.url.map { .text($0) } ?? .null, .integer(task), .text(row.status.rawValue),
-                row.droppedBy.map { .text($0) } ?? .null, row.reason.map { .text($0) } ?? .null,
-                row.metrics.map { .text($0) } ?? .null, row.detail.map { .text($0) } ?? .null, row.chars.map { .integer(Int64($0)) } ?? .null,
-            ])
+            """)
+        for row in rows {
+            statement.reset()
+            statement.bind(integer: row.inputID, at: 1)
+            statement.bind(integer: row.offset, at: 2)
+            statement.bind(integer: row.line, at: 3)
+            statement.bind(text: row.docID, at: 4)
+            statement.bind(text: row.url, at: 5)
+            statement.bind(integer: task, at: 6)
+            statement.bind(text: row.status.rawValue, at: 7)
+            statement.bind(text: row.droppedBy, at: 8)
+            statement.bind(text: row.reason, at: 9)
+            statement.bind(text: row.metrics, at: 10)
+            statement.bind(text: row.detail, at: 11)
+            statement.bind(integer: row.chars.map(Int64.init), at: 12)
             while try statement.step() {}
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     // MARK: Reading back
 
     /// The run folder's totals over all complete tasks.
     public func summary() throws -> RunSummary {
+        try onQueue { try summaryOnQueue() }
+    }
+
+    private func summaryOnQueue() throws -> RunSummary {
         let tasks = try db.rows("SELECT COUNT(*), SUM(status = 'done'), SUM(CASE WHEN status = 'done' THEN docs_in END), SUM(CASE WHEN status = 'done' THEN docs_kept END) FROM tasks")[0]
         var stages: [RunSummary.Stage] = []
         for row in try db.rows("SELECT position, stage, type, docs_in, docs_out, rewritten, seconds FROM stage_funnel") {
@@ -180,7 +238,7 @@ public final class ProvenanceStore {
 
     /// Runs a read-only query, for tests and audits: each row as optional strings.
     public func query(_ sql: String) throws -> [[String?]] {
-        try db.rows(sql).map { row in
+        try onQueue { try db.rows(sql) }.map { row in
             row.map { value in
                 switch value {
                 case .null: nil

@@ -115,6 +115,14 @@ final class SQLiteStatement {
         for (i, value) in values.enumerated() { bind(value, at: Int32(i + 1)) }
     }
 
+    func bind(integer value: Int64?, at index: Int32) {
+        if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
+    }
+
+    func bind(text value: String?, at index: Int32) {
+        if let value { sqlite3_bind_text(raw, index, value, -1, SQLITE_TRANSIENT) } else { sqlite3_bind_null(raw, index) }
+    }
+
     func bind(_ value: SQLValue, at index: Int32) {
         switch value {
         case .null: sqlite3_bind_null(raw, index)
