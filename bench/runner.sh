@@ -16,6 +16,7 @@
 #   CURATE_SHARED      folder holding data/text (default: REPO/../shared)
 #   CURATE_BENCH_MIB   smallest uncompressed corpus size in MiB (default 200)
 #   CURATE_BENCH_FILES number of corpus files (default 8)
+#   CURATE_BENCH_REPEAT runs per configuration (default 1); the table shows the fastest
 #
 # Needs swift, zstd, python3 (with venv) and GNU time (/usr/bin/time). The only network use is
 # PyPI, for datatrove; without it the reference runs are skipped.
@@ -35,6 +36,7 @@ RESULTS=$WORK/runner-results.tsv
 REPORT=$WORK/runner-results.md
 MIN_MIB=${CURATE_BENCH_MIB:-200}
 NFILES=${CURATE_BENCH_FILES:-8}
+REPEAT=${CURATE_BENCH_REPEAT:-1}
 DATATROVE_VERSION=0.10.1
 DATATROVE_TASKS=8
 
@@ -53,6 +55,7 @@ done
     || die "no texts in $TEXT (expected gutenberg-en/ and multilingual/); set CURATE_SHARED"
 [[ $MIN_MIB =~ ^[0-9]+$ && $MIN_MIB -gt 0 ]] || die "CURATE_BENCH_MIB must be a positive integer"
 [[ $NFILES =~ ^[0-9]+$ && $NFILES -gt 0 ]] || die "CURATE_BENCH_FILES must be a positive integer"
+[[ $REPEAT =~ ^[0-9]+$ && $REPEAT -gt 0 ]] || die "CURATE_BENCH_REPEAT must be a positive integer"
 mkdir -p "$WORK" "$LOGS" "$OUT"
 
 # Runs "$@" under GNU time, with the measurements in $1.time, stdout in $1.out and stderr in
@@ -227,7 +230,29 @@ cat >"$PIPELINE" <<'EOF'
 EOF
 "$CURATE" validate "$PIPELINE" | sed 's/^/    /' || die "curate validate rejected $PIPELINE"
 
-: >"$RESULTS"  # name, label, wall s, cpu s, max rss kB, docs read, docs kept
+: >"$RESULTS"  # configuration, label, run, wall s, cpu s, max rss kB, docs read, docs kept, other cpu s
+
+# CPU time spent by the whole machine so far (user, nice, system, irq, softirq), in clock ticks.
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+TICKS=$(getconf CLK_TCK)
+
+# The log name of run $2 (1-based) of configuration $1.
+run_name() { if ((REPEAT == 1)); then echo "$1"; else echo "$1-r$2"; fi; }
+
+# Appends a run to $RESULTS and prints it: configuration, label, log name, "read kept", and
+# cpu_busy when it started. The machine's CPU time during the run minus the run's own is the
+# CPU time other processes took (they compete for the cores and make the numbers noisy).
+record() {
+    local fields wall cpu rss docs_read docs_kept other
+    fields=$(time_fields "$LOGS/$3.time")
+    read -r wall cpu rss <<<"$fields"
+    read -r docs_read docs_kept <<<"$4"
+    other=$(python3 -c "print(f'{max(0.0, ($(cpu_busy) - $5) / $TICKS - $cpu):.1f}')")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$wall" "$cpu" "$rss" "$docs_read" "$docs_kept" "$other" \
+        >>"$RESULTS"
+    info "$2$( ((REPEAT == 1)) || echo " (run ${3##*-r})"): $wall s wall, $cpu s CPU, $((rss / 1024)) MiB peak RSS," \
+        "$docs_read read, $docs_kept kept; other processes: $other CPU s"
+}
 
 # ---------------------------------------------------------------------------------------------
 step "curate runs"
@@ -235,24 +260,24 @@ for workers in 1 2; do
     for provenance in full minimal; do
         name=curate-w$workers-$provenance
         label="curate, $workers worker$([[ $workers == 1 ]] || echo s), provenance $provenance"
-        rm -rf "${OUT:?}/$name"
-        if ! timed "$name" "$CURATE" run "$PIPELINE" --output "$OUT/$name" --restart --quiet --json \
-            --workers "$workers" --provenance "$provenance"; then
-            tail -n 20 "$LOGS/$name.err" >&2
-            die "$label failed; see $LOGS/$name.err"
-        fi
-        fields=$(time_fields "$LOGS/$name.time")
-        read -r wall cpu rss <<<"$fields"
-        counts=$(python3 - "$LOGS/$name.out" <<'EOF'
+        for ((rep = 1; rep <= REPEAT; rep++)); do
+            run=$(run_name "$name" "$rep")
+            rm -rf "${OUT:?}/$name"
+            busy=$(cpu_busy)
+            if ! timed "$run" "$CURATE" run "$PIPELINE" --output "$OUT/$name" --restart --quiet --json \
+                --workers "$workers" --provenance "$provenance"; then
+                tail -n 20 "$LOGS/$run.err" >&2
+                die "$label failed; see $LOGS/$run.err"
+            fi
+            counts=$(python3 - "$LOGS/$run.out" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))["documents"]
 print(d["read"], d["kept"])
 EOF
 )
-        read -r docs_read docs_kept <<<"$counts"
-        if [[ -s $LOGS/$name.err ]]; then info "($(wc -l <"$LOGS/$name.err") lines on stderr, in $LOGS/$name.err)"; fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$wall" "$cpu" "$rss" "$docs_read" "$docs_kept" >>"$RESULTS"
-        info "$label: $wall s wall, $cpu s CPU, $((rss / 1024)) MiB peak RSS, $docs_read read, $docs_kept kept"
+            if [[ -s $LOGS/$run.err ]]; then info "($(wc -l <"$LOGS/$run.err") lines on stderr, in $LOGS/$run.err)"; fi
+            record "$name" "$label" "$run" "$counts" "$busy"
+        done
     done
 done
 
@@ -322,6 +347,9 @@ def main():
         workers=args.workers,
         logging_dir=args.logs,
         skip_completed=False,
+        # Not the default forkserver: its pool processes are not children of this process, so
+        # /usr/bin/time would not count their CPU time and memory.
+        start_method="fork",
     ).run()
 
 
@@ -331,15 +359,17 @@ EOF
     for workers in 1 2; do
         name=datatrove-w$workers
         label="datatrove, $workers worker$([[ $workers == 1 ]] || echo s), tasks $DATATROVE_TASKS"
-        rm -rf "${OUT:?}/$name" "${OUT:?}/$name-logs"
-        if ! timed "$name" "$VENV/bin/python" "$WORK/datatrove_runner.py" --input "$CORPUS" --output "$OUT/$name" \
-            --logs "$OUT/$name-logs" --tasks "$DATATROVE_TASKS" --workers "$workers"; then
-            tail -n 20 "$LOGS/$name.err" >&2
-            die "$label failed; see $LOGS/$name.err"
-        fi
-        fields=$(time_fields "$LOGS/$name.time")
-        read -r wall cpu rss <<<"$fields"
-        counts=$(python3 - "$OUT/$name-logs/stats.json" <<'EOF'
+        [[ $workers == 1 ]] || label+=", fork"
+        for ((rep = 1; rep <= REPEAT; rep++)); do
+            run=$(run_name "$name" "$rep")
+            rm -rf "${OUT:?}/$name" "${OUT:?}/$name-logs"
+            busy=$(cpu_busy)
+            if ! timed "$run" "$VENV/bin/python" "$WORK/datatrove_runner.py" --input "$CORPUS" --output "$OUT/$name" \
+                --logs "$OUT/$name-logs" --tasks "$DATATROVE_TASKS" --workers "$workers"; then
+                tail -n 20 "$LOGS/$run.err" >&2
+                die "$label failed; see $LOGS/$run.err"
+            fi
+            counts=$(python3 - "$OUT/$name-logs/stats.json" <<'EOF'
 import json, sys
 steps = json.load(open(sys.argv[1]))
 reader = next(s for s in steps if "READER" in s["name"])
@@ -347,44 +377,51 @@ writer = next(s for s in steps if "WRITER" in s["name"])
 print(reader["stats"]["documents"]["total"], writer["stats"]["total"])
 EOF
 )
-        read -r docs_read docs_kept <<<"$counts"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$wall" "$cpu" "$rss" "$docs_read" "$docs_kept" >>"$RESULTS"
-        info "$label: $wall s wall, $cpu s CPU, $((rss / 1024)) MiB peak RSS, $docs_read read, $docs_kept kept" \
-            "(datatrove log: $LOGS/$name.err)"
+            record "$name" "$label" "$run" "$counts" "$busy"
+        done
     done
+    info "(datatrove's own log: $LOGS/datatrove-w*.err)"
 fi
 
 # ---------------------------------------------------------------------------------------------
 step "results"
 python3 - "$RESULTS" "$REPORT" "$CORPUS_BYTES" "$CORPUS_ZBYTES" "$CORPUS_DOCS" "$CORPUS_FILES" "$(nproc)" \
-    "$("$CURATE" --version)" "$DATATROVE_VERSION" "$DT_SKIPPED" <<'EOF'
+    "$("$CURATE" --version)" "$DATATROVE_VERSION" "$DT_SKIPPED" "$REPEAT" \
+    "$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)" <<'EOF'
 import sys
 
-results, report, raw, compressed, docs, files, cores, curate_version, dt_version, dt_skipped = sys.argv[1:]
-raw, compressed, docs = int(raw), int(compressed), int(docs)
-rows = {}
+(results, report, raw, compressed, docs, files, cores, curate_version, dt_version, dt_skipped, repeat,
+ commit) = sys.argv[1:]
+raw, compressed, docs, repeat = int(raw), int(compressed), int(docs), int(repeat)
+runs = {}
 for line in open(results):
-    name, label, wall, cpu, rss, read, kept = line.rstrip("\n").split("\t")
-    rows[name] = dict(label=label, wall=float(wall), cpu=float(cpu), rss=int(rss), read=int(read), kept=int(kept))
+    name, label, run, wall, cpu, rss, read, kept, other = line.rstrip("\n").split("\t")
+    runs.setdefault(name, []).append(dict(label=label, wall=float(wall), cpu=float(cpu), rss=int(rss), read=int(read),
+                                          kept=int(kept), other=float(other)))
+rows = {name: min(list_, key=lambda r: r["wall"]) for name, list_ in runs.items()}
 
 out = [
     f"Corpus: {files} `.jsonl.zst` files, {raw / 1e6:.1f} MB of JSONL ({compressed / 1e6:.1f} MB compressed), "
-    f"{docs:,} documents. Machine: {cores} cores. curate {curate_version} (release build), "
-    + (f"datatrove {dt_version}." if not dt_skipped else f"datatrove skipped: {dt_skipped}."),
+    f"{docs:,} documents. Machine: {cores} cores. curate {curate_version} (release build of {commit}), "
+    + (f"datatrove {dt_version}." if not dt_skipped else f"datatrove skipped: {dt_skipped}.")
+    + (f" Each configuration run {repeat} times; the table shows the fastest run." if repeat > 1 else
+       " One run per configuration."),
     "",
-    "| configuration | wall s | docs/s | MB/s | peak RSS MB | docs kept | CPU s |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| configuration | wall s | docs/s | MB/s | peak RSS MB | docs kept | CPU s | other processes' CPU s |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
 ]
 for r in rows.values():
     r["docs_s"] = r["read"] / r["wall"]
     r["mb_s"] = raw / 1e6 / r["wall"]
     out.append(f"| {r['label']} | {r['wall']:.2f} | {r['docs_s']:,.0f} | {r['mb_s']:.1f} | "
-               f"{r['rss'] * 1024 / 1e6:.0f} | {r['kept']:,} | {r['cpu']:.1f} |")
+               f"{r['rss'] * 1024 / 1e6:.0f} | {r['kept']:,} | {r['cpu']:.1f} | {r['other']:.1f} |")
 out += [
     "",
     "docs/s = documents read / wall s; MB/s = uncompressed input JSONL MB (10^6 bytes) / wall s; "
-    "wall, CPU (user + sys) and peak RSS from /usr/bin/time -v (for datatrove with 2 workers, the peak RSS "
-    "is that of its largest process, not the sum).",
+    "wall, CPU (user + sys) and peak RSS from /usr/bin/time -v; other processes' CPU s = the machine's CPU time "
+    "during the run (/proc/stat) minus the run's own. For datatrove with 2 workers the peak RSS "
+    "is that of its largest process, not the sum; its pool is started with fork so that its processes are "
+    "children of the timed one.",
     "",
 ]
 
@@ -410,6 +447,14 @@ for w in (1, 2):
         if c:
             out.append(f"- curate (provenance {prov}) vs datatrove, {w} worker{'s' if w > 1 else ''}: "
                        f"{c['docs_s'] / dt['docs_s']:.2f}x docs/s")
+if repeat > 1:
+    for name, list_ in runs.items():
+        out.append(f"- wall s of every run, {list_[0]['label']}: " + ", ".join(f"{r['wall']:.2f}" for r in list_))
+busy = [r for r in rows.values() if r["other"] > max(1.0, 0.05 * r["wall"] * int(cores))]
+if busy:
+    out.append("- note: other processes took CPU time during " + ", ".join(
+        f"{r['label']} ({r['other']:.1f} s)" for r in busy)
+        + f": they competed for the {cores} cores, so these numbers are pessimistic")
 for name, r in rows.items():
     if r["read"] != docs:
         out.append(f"- note: {r['label']} read {r['read']:,} documents, the corpus has {docs:,}")
