@@ -120,3 +120,10 @@ public struct Options: Sendable {
         return items.compactMap { if case let .string(s) = $0 { s } else { nil } }
     }
 }
+
+extension Options {
+    /// The options that `parameters` give when none is set.
+    public static func defaults(_ parameters: [Parameter]) -> Options {
+        Options(JSONObject(parameters.compactMap { p in p.defaultValue.map { (p.name, $0) } }))
+    }
+}

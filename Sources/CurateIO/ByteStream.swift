@@ -22,8 +22,9 @@ public enum Compression: String, Sendable, CaseIterable {
     }
 }
 
-/// Opens `path` for reading its decompressed bytes, whatever the compression.
-public func openDecompressed(_ path: String) throws(IOError) -> any ByteStream {
+/// Opens `path` for reading its decompressed bytes, whatever the compression. With
+/// `recovering`, a gzip file skips corrupt members instead of failing (see `GzipDecoder`).
+public func openDecompressed(_ path: String, recovering: Bool = false) throws(IOError) -> any ByteStream {
     let file = try FileReader(path: path)
     var head = [UInt8](repeating: 0, count: 6)
     let n = try restoringErrorType(IOError.self) { try head.withUnsafeMutableBytes { try file.read(into: $0) } }
@@ -31,7 +32,7 @@ public func openDecompressed(_ path: String) throws(IOError) -> any ByteStream {
     let source = PrefixedStream(prefix: head, rest: file)
     switch Compression.detect(head) {
     case .none: return source
-    case .gzip: return try GzipDecoder(source, path: path)
+    case .gzip: return try GzipDecoder(source, path: path, recovering: recovering)
     case .zstd: return try ZstdDecoder(source, path: path)
     case .bzip2: return try Bzip2Decoder(source, path: path)
     case .xz: return try XzDecoder(source, path: path)

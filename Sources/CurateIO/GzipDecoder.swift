@@ -1,13 +1,30 @@
 import CZlib
 
 /// Decompresses gzip, including files made of many gzip members (one per WARC record).
+///
+/// It notes where each member starts, in the file and in the output, so that a reader can
+/// name a record by its member's offset. With `recovering`, a corrupt member is noted in
+/// `problems` and decoding goes on at the next gzip header instead of failing.
 public final class GzipDecoder: ByteStream {
+    /// Where a gzip member starts: its offset in the file and in the decompressed stream.
+    public struct MemberStart: Sendable, Equatable {
+        public let compressed: Int64
+        public let decompressed: Int64
+    }
+
     private let input: CompressedInput
     private var stream = z_stream()
     private var inMember = false
+    private let recovering: Bool
+    private var produced: Int64 = 0
+    /// Member starts not yet taken by `takeMemberStarts`.
+    private var memberStarts: [MemberStart] = []
+    /// Corruption skipped over while recovering, not yet taken by `takeProblems`.
+    private var problems: [IOError] = []
 
-    init(_ source: any ByteStream, path: String) throws(IOError) {
+    init(_ source: any ByteStream, path: String, recovering: Bool = false) throws(IOError) {
         input = CompressedInput(source, path: path)
+        self.recovering = recovering
         guard czlib_inflateInit2(&stream, 15 + 16) == Z_OK else { throw IOError(path: path, "cannot initialise zlib") }
     }
 
@@ -15,11 +32,32 @@ public final class GzipDecoder: ByteStream {
 
     public var bytesRead: Int64 { input.consumed }
 
+    /// The member starts seen since the last call.
+    public func takeMemberStarts() -> [MemberStart] {
+        defer { memberStarts.removeAll(keepingCapacity: true) }
+        return memberStarts
+    }
+
+    /// The corruption skipped since the last call (only when recovering).
+    public func takeProblems() -> [IOError] {
+        defer { problems.removeAll() }
+        return problems
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
         while true {
             guard try input.fill() else {
-                if inMember { throw input.truncated("gzip") }
-                return 0
+                guard inMember else { return 0 }
+                inMember = false
+                if recovering {
+                    problems.append(input.truncated("gzip"))
+                    return 0
+                }
+                throw input.truncated("gzip")
+            }
+            if !inMember {
+                memberStarts.append(MemberStart(compressed: input.consumed, decompressed: produced))
+                inMember = true
             }
             stream.next_in = input.pointer
             stream.avail_in = UInt32(input.available)
@@ -27,8 +65,8 @@ public final class GzipDecoder: ByteStream {
             stream.avail_out = UInt32(buffer.count)
             let status = inflate(&stream, Z_NO_FLUSH)
             input.consume(input.available - Int(stream.avail_in))
-            inMember = true
-            let produced = buffer.count - Int(stream.avail_out)
+            let count = buffer.count - Int(stream.avail_out)
+            produced += Int64(count)
             switch status {
             case Z_STREAM_END:
                 inMember = false
@@ -36,10 +74,31 @@ public final class GzipDecoder: ByteStream {
             case Z_OK, Z_BUF_ERROR:
                 break
             default:
-                let detail = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw input.corrupt("gzip", detail)
+                let error = input.corrupt("gzip", stream.msg.map { String(cString: $0) } ?? "zlib error \(status)")
+                guard recovering else { throw error }
+                problems.append(error)
+                inflateReset(&stream)
+                inMember = false
+                try skipToNextMember()
             }
-            if produced > 0 { return produced }
+            if count > 0 { return count }
+        }
+    }
+
+    /// Discards input up to the next gzip header (1f 8b 08). A header split across two
+    /// buffer refills is missed, which costs one more member.
+    private func skipToNextMember() throws(IOError) {
+        input.consume(min(1, input.available))
+        while try input.fill() {
+            let p = input.pointer
+            let n = input.available
+            var i = 0
+            while i + 2 < n, !(p[i] == 0x1F && p[i + 1] == 0x8B && p[i + 2] == 0x08) { i += 1 }
+            if i + 2 < n {
+                input.consume(i)
+                return
+            }
+            input.consume(n)
         }
     }
 }

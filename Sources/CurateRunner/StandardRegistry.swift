@@ -6,11 +6,15 @@ extension Registry {
     /// Every stage type and input format that curate ships.
     public static let standard = Registry(
         stages: [
+            HTMLExtractStage.definition,
             LengthFilter.definition,
             NormalizeStage.definition,
         ],
         inputFormats: [
+            HTMLFormat.definition,
             JSONLFormat.definition,
+            WARCFormat.definition,
+            MediaWikiFormat.definition,
             TextFormat.definition,
         ])
 }

@@ -34,10 +34,10 @@ private func problems(_ json: String) -> [String] {
             "workers: expected an integer >= 1, got 1.5",
         ])
         #expect(problems(#"{"name": "p", "inputs": [{"format": "jsnl", "paths": ["a"]}, {"paths": []}], "stages": [7, {"min_chars": 1}]}"#) == [
-            "inputs[0].format: unknown input format \"jsnl\"; did you mean \"jsonl\"? (valid: jsonl, text)",
-            "inputs[1]: missing required key \"format\" (one of: jsonl, text)",
+            "inputs[0].format: unknown input format \"jsnl\"; did you mean \"jsonl\"? (valid: html, jsonl, mediawiki, text, warc)",
+            "inputs[1]: missing required key \"format\" (one of: html, jsonl, mediawiki, text, warc)",
             "stages[0]: expected an object with a \"type\", got 7",
-            "stages[1]: missing required key \"type\" (one of: length, normalize)",
+            "stages[1]: missing required key \"type\" (one of: html_extract, length, normalize)",
         ])
         #expect(problems(#"{"name": "p", "inputs": [{"format": "text", "paths": [""]}], "stages": [{"type": "normalize", "trim": "yes", "max_blank_lines": -1}]}"#) == [
             "inputs[0].paths: expected a non-empty array of non-empty strings (paths or globs)",

@@ -1,0 +1,152 @@
+/// What an element's attributes (class, id, role, itemprop, hidden, aria-hidden, style) say
+/// about the text inside it.
+enum ElementHint: UInt8 {
+    case none
+    /// Not rendered, or navigation by its ARIA role: left out of the text.
+    case hidden
+    /// Named like page furniture (comments, share buttons, related links, cookie notices…).
+    case boilerplate
+    /// Named like the main content (article, entry-content, role=main…).
+    case content
+    /// Marked up as an article's body (itemprop=articleBody).
+    case articleBody
+
+    /// The hint of an element with these attribute values (NUL-terminated; nil when absent).
+    static func of(
+        classes: UnsafePointer<UInt8>?, id: UnsafePointer<UInt8>?, role: UnsafePointer<UInt8>?,
+        itemprop: UnsafePointer<UInt8>?, style: UnsafePointer<UInt8>?, hidden: Bool
+    ) -> ElementHint {
+        if hidden { return .hidden }
+        if let style, hidesContent(style) { return .hidden }
+        if let role {
+            switch lowercasedWord(role) {
+            case "navigation", "menu", "menubar", "banner", "contentinfo", "complementary", "search", "dialog",
+                 "alertdialog", "tooltip":
+                return .hidden
+            case "main", "article":
+                return .content
+            default:
+                break
+            }
+        }
+        if let itemprop, lowercasedWord(itemprop) == "articlebody" { return .articleBody }
+        if let classes, anyWord(of: classes, splitAtPunctuation: false, in: hiddenClasses) != nil { return .hidden }
+        var positive = false
+        for value in [classes, id] {
+            guard let value else { continue }
+            switch anyWord(of: value, splitAtPunctuation: true, in: nameWords) {
+            case .boilerplate?: return .boilerplate
+            case .content?: positive = true
+            default: break
+            }
+        }
+        return positive ? .content : .none
+    }
+
+    /// A word of class names or ids, whole or as the start of a word, and what it says.
+    private struct Rule {
+        let word: [UInt8]
+        let isPrefix: Bool
+        let hint: ElementHint
+    }
+
+    /// Rules by the first byte of their word.
+    private typealias Rules = [[Rule]]
+
+    private static func rules(_ groups: [(ElementHint, Bool, String)]) -> Rules {
+        var table = Rules(repeating: [], count: 128)
+        for (hint, isPrefix, words) in groups {
+            for word in words.split(separator: " ") {
+                table[Int(word.utf8.first!)].append(Rule(word: Array(word.utf8), isPrefix: isPrefix, hint: hint))
+            }
+        }
+        return table
+    }
+
+    /// Class names that frameworks use to hide elements.
+    private static let hiddenClasses = rules([
+        (.hidden, false, "hidden hide d-none sr-only visually-hidden visuallyhidden screen-reader-text invisible "
+            + "element-invisible is-hidden u-hidden"),
+    ])
+
+    /// Words of class names and ids that name page furniture (whole, or the start of a word) or
+    /// main content.
+    private static let nameWords = rules([
+        (.boilerplate, false,
+         "ad ads adv adbox banner nav navbar menu menubar submenu crumbs masthead respond reply "
+            + "signup login consent gdpr popup modal overlay promo pagination pager tags tagcloud toolbar print skip "
+            + "trending popular mostread outbrain taboola disqus addthis sharethis shariff byline meta author bio "
+            + "copyright disclaimer rating poll search teaser teasers headerlink"),
+        (.boilerplate, true,
+         "comment share sharing social related sidebar breadcrumb newsletter cookie footer advert sponsor recommend "
+            + "navigation subscri caption credit"),
+        (.content, false, "article articlebody content entry entrycontent main maincontent story storybody post postbody "
+            + "postcontent body"),
+    ])
+
+    /// The hint of the first word of `value` that a rule names (a boilerplate word wins over a
+    /// content word); words are split at white space, and at anything but ASCII letters and
+    /// digits if `splitAtPunctuation`; case is ignored.
+    private static func anyWord(of value: UnsafePointer<UInt8>, splitAtPunctuation: Bool, in table: Rules) -> ElementHint? {
+        var found: ElementHint?
+        var start = 0
+        var i = 0
+        while true {
+            let b = value[i]
+            let separates = b == 0 || b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
+                || (splitAtPunctuation && !((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)))
+            if separates {
+                if i > start, let hint = match(value + start, i - start, table) {
+                    if hint != .content { return hint }
+                    found = hint
+                }
+                if b == 0 { return found }
+                start = i + 1
+            }
+            i += 1
+        }
+    }
+
+    private static func match(_ word: UnsafePointer<UInt8>, _ length: Int, _ table: Rules) -> ElementHint? {
+        let first = lower(word[0])
+        guard first < 128 else { return nil }
+        for rule in table[Int(first)] where rule.isPrefix ? length >= rule.word.count : length == rule.word.count {
+            var k = 1
+            while k < rule.word.count, lower(word[k]) == rule.word[k] { k += 1 }
+            if k == rule.word.count { return rule.hint }
+        }
+        return nil
+    }
+
+    private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    /// Whether an inline style says `display: none` or `visibility: hidden`.
+    private static func hidesContent(_ style: UnsafePointer<UInt8>) -> Bool {
+        var compact: [UInt8] = []
+        var i = 0
+        while style[i] != 0, compact.count < 512 {
+            let b = style[i]
+            if b != 0x20, b != 0x09, b != 0x0A, b != 0x0D { compact.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+            i += 1
+        }
+        return contains(compact, "display:none") || contains(compact, "visibility:hidden")
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard haystack.count >= n.count else { return false }
+        return (0...(haystack.count - n.count)).contains { start in haystack[start..<start + n.count].elementsEqual(n) }
+    }
+
+    /// The whole value, trimmed and lowercased.
+    private static func lowercasedWord(_ value: UnsafePointer<UInt8>) -> String {
+        var bytes: [UInt8] = []
+        var i = 0
+        while value[i] != 0, bytes.count < 64 {
+            let b = value[i]
+            if b != 0x20, b != 0x09, b != 0x0A, b != 0x0D, b != 0x0C { bytes.append(lower(b)) }
+            i += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

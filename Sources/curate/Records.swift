@@ -1,0 +1,43 @@
+import ArgumentParser
+import CurateCore
+import CurateRunner
+import Foundation
+
+struct Records: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read files with an input format and count their records, documents and problems.",
+        discussion: "Decodes every record on one thread without running stages: a quick look at what a dump holds, and the reader benchmark.")
+
+    @Option(name: .shortAndLong, help: "The input format (see `curate stages`).")
+    var format: String
+
+    @Argument(help: "Files to read.", completion: .file())
+    var files: [String]
+
+    @Flag(help: "Print the counts as JSON.")
+    var json = false
+
+    func run() throws {
+        guard let definition = Registry.standard.inputFormat(format) else {
+            throw ValidationError("unknown input format \"\(format)\"" + Suggestion.didYouMean(format, among: Registry.standard.inputFormats.map(\.format)))
+        }
+        let reader = try definition.make(.defaults(definition.parameters))
+        let report = RecordScan.scan(files, format: reader)
+        let mb = Double(report.inputBytes) / 1e6
+        if json {
+            print(JSONWriter.serialize(.object(JSONObject([
+                ("records", .integer(report.records)), ("documents", .integer(report.documents)),
+                ("skipped", .integer(report.skipped)), ("problems", .integer(report.problems.count)),
+                ("input_bytes", .number(String(report.inputBytes))), ("text_bytes", .number(String(report.textBytes))),
+                ("seconds", .double((report.seconds * 1e4).rounded() / 1e4)),
+            ]))))
+        } else {
+            print("\(report.records) records: \(report.documents) documents, \(report.skipped) skipped, \(report.problems.count) problems")
+            print(String(format: "%.1f MB in %.3f s: %.0f records/s, %.1f MB/s", mb, report.seconds,
+                         Double(report.records) / max(report.seconds, 1e-9), mb / max(report.seconds, 1e-9)))
+        }
+        for problem in report.problems.prefix(20) {
+            FileHandle.standardError.write(Data("problem: \(problem)\n".utf8))
+        }
+    }
+}

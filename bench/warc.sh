@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# WARC parsing benchmark: curate vs FastWARC vs warcio, single thread, same files, same run.
+# Counts response/resource/conversion records and reads every payload (HTTP parsed).
+# Usage: bench/warc.sh            (needs ../shared/data/warc; set CURATE_SHARED to move it)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SHARED="${CURATE_SHARED:-$ROOT/../shared}"
+WORK="$ROOT/bench/work/warc"
+mkdir -p "$WORK"
+
+echo "== building curate (release)" >&2
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
+
+echo "== reference tools (PyPI)" >&2
+VENV="$ROOT/bench/work/venv-warc"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q fastwarc warcio >&2
+
+SMALL=("$SHARED"/data/warc/*.warc.gz)
+BIG="$WORK/big.warc.gz"
+if [ ! -s "$BIG" ]; then
+    echo "== making $BIG: the .warc.gz files above, concatenated (gzip members) until >= 200 MB" >&2
+    : > "$BIG"
+    while [ "$(stat -c %s "$BIG")" -lt 200000000 ]; do cat "${SMALL[@]}" >> "$BIG"; done
+fi
+
+cat > "$WORK/ref.py" <<'PY'
+import sys, time, json
+tool, paths = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+records = payload = 0
+if tool == "fastwarc":
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+    from fastwarc.stream_io import FileStream, GZipStream
+    wanted = WarcRecordType.response | WarcRecordType.resource | WarcRecordType.conversion
+    for p in paths:
+        stream = GZipStream(FileStream(p, "rb")) if p.endswith(".gz") else FileStream(p, "rb")
+        for record in ArchiveIterator(stream, record_types=wanted, parse_http=True):
+            records += 1
+            payload += len(record.reader.read())
+else:
+    from warcio.archiveiterator import ArchiveIterator
+    for p in paths:
+        with open(p, "rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type in ("response", "resource", "conversion"):
+                    records += 1
+                    payload += len(record.content_stream().read())
+print(json.dumps({"records": records, "payload_bytes": payload, "seconds": time.perf_counter() - start}))
+PY
+
+run_curate() { "$CURATE" records -f warc --json "$@" 2>/dev/null; }
+run_ref() { "$VENV/bin/python" "$WORK/ref.py" "$@" 2>/dev/null; }
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+report() {  # name, bytes, json
+    local records seconds
+    records=$(field "$3" records); seconds=$(field "$3" seconds)
+    python3 - "$1" "$2" "$records" "$seconds" <<'PY'
+import sys
+name, size, records, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+print(f"| {name} | {records} | {seconds:.3f} | {records/seconds:,.0f} | {size/1e6/seconds:.1f} |")
+PY
+}
+
+for set in small big; do
+    if [ "$set" = small ]; then files=("${SMALL[@]}"); else files=("$BIG"); fi
+    bytes=$(cat "${files[@]}" | wc -c)
+    echo
+    echo "### $set: ${#files[@]} file(s), $((bytes / 1000000)) MB of .warc.gz"
+    echo
+    echo "| tool | records | seconds | records/s | MB/s (compressed) |"
+    echo "|---|---|---|---|---|"
+    c=$(run_curate "${files[@]}"); f=$(run_ref fastwarc "${files[@]}"); w=$(run_ref warcio "${files[@]}")
+    report curate "$bytes" "$c"; report FastWARC "$bytes" "$f"; report warcio "$bytes" "$w"
+    python3 - "$c" "$f" "$w" <<'PY'
+import json, sys
+c, f, w = (json.loads(a) for a in sys.argv[1:])
+print()
+print(f"records agree: curate {c['records']}, FastWARC {f['records']}, warcio {w['records']}")
+print(f"curate / FastWARC speed: {f['seconds'] / c['seconds']:.2f}x; curate / warcio: {w['seconds'] / c['seconds']:.2f}x")
+PY
+done
+echo
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(date -u +%Y-%m-%d)"
