@@ -140,3 +140,23 @@ private func items(_ name: String, format: WARCFormat = WARCFormat()) throws -> 
         #expect(!found.contains { if case .document(12685, _) = $0 { true } else { false } })
     }
 }
+
+@Suite struct HTTPBodyTests {
+    /// The example.com page of warcio's capture, as the server sent it before gzip.
+    let page = "<!doctype html>\n<html>\n<head>\n    <title>Example Domain</title>\n\n    <meta charset=\"utf-8\" />"
+
+    @Test func undoesGzipContentEncodingOfARealCapture() throws {
+        let doc = try #require(try items("warcio-example.warc").documents.first)
+        #expect(doc.text.count == 1270)
+        #expect(doc.textString.hasPrefix(page))
+        #expect(doc.textString.hasSuffix("</html>\n"))
+    }
+
+    @Test func undoesGzipAndBothFormsOfDeflate() throws {
+        let (found, documents) = try items("derived-content-encoding.warc")
+        #expect(found.count == 3)
+        #expect(documents.count == 3)
+        let expected = try #require(try items("warcio-example.warc").documents.first).text
+        #expect(documents.map(\.text) == [expected, expected, expected])
+    }
+}
