@@ -19,6 +19,7 @@ let package = Package(
         systemLibrary("CSQLite3", apt: "libsqlite3-dev"),
         systemLibrary("CZstd", apt: "libzstd-dev"),
         systemLibrary("CZlib", apt: "zlib1g-dev"),
+        systemLibrary("CDeflate", apt: "libdeflate-dev"),
         systemLibrary("CBzip2", apt: "libbz2-dev"),
         systemLibrary("CLzma", pkgConfig: "liblzma", apt: "liblzma-dev"),
         systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
@@ -26,7 +27,7 @@ let package = Package(
         systemLibrary("CCrypto", apt: "libssl-dev"),
 
         .target(name: "CurateCore"),
-        .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CBzip2", "CLzma", "CCrypto"]),
+        .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CDeflate", "CBzip2", "CLzma", "CCrypto"]),
         .target(name: "CurateIngest", dependencies: ["CurateCore", "CurateIO", "CLibXML2"]),
         .target(name: "CurateFilters", dependencies: ["CurateCore"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),

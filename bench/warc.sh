@@ -31,12 +31,12 @@ tool, paths = sys.argv[1], sys.argv[2:]
 start = time.perf_counter()
 records = payload = 0
 if tool == "fastwarc":
+    # FastWARC 2.x (Rust): compression detected from the stream, HTTP parsed, and the
+    # payload's transfer- and content-encoding undone, as curate does.
     from fastwarc.warc import ArchiveIterator, WarcRecordType
-    from fastwarc.stream_io import FileStream, GZipStream
     wanted = WarcRecordType.response | WarcRecordType.resource | WarcRecordType.conversion
     for p in paths:
-        stream = GZipStream(FileStream(p, "rb")) if p.endswith(".gz") else FileStream(p, "rb")
-        for record in ArchiveIterator(stream, record_types=wanted, parse_http=True):
+        for record in ArchiveIterator(p, record_types=wanted, parse_http=True, auto_decode="all", fsspec_args=False):
             records += 1
             payload += len(record.reader.read())
 else:

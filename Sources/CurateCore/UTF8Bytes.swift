@@ -63,6 +63,11 @@ public enum UTF8Bytes {
         bytes.withUnsafeBufferPointer { p in
             var i = 0
             while i < p.count {
+                if i + 8 <= p.count,
+                   UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
                 if p[i] < 0x80 { i += 1; continue }
                 let length = sequenceLength(p, at: i)
                 if length == 0 { return false }

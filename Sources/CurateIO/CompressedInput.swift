@@ -1,9 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The compressed side of a decoder: a fixed buffer refilled from the source stream.
 final class CompressedInput {
     let source: any ByteStream
     let path: String
-    let base: UnsafeMutablePointer<UInt8>
-    private let capacity = 1 << 18
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity = 1 << 18
     private var start = 0
     private var end = 0
     private(set) var atEnd = false
@@ -31,6 +35,33 @@ final class CompressedInput {
         end = try source.read(into: UnsafeMutableRawBufferPointer(start: base, count: capacity))
         if end == 0 { atEnd = true }
         return end > 0
+    }
+
+    /// Makes at least `count` bytes available (fewer only at the end of the source), moving
+    /// the unread bytes to the front and growing the buffer as needed.
+    func fill(atLeast count: Int) throws(IOError) {
+        guard available < count, !atEnd else { return }
+        if start + count > capacity {
+            if count * 2 > capacity {
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: count * 2)
+                grown.update(from: base + start, count: available)
+                base.deallocate()
+                base = grown
+                capacity = count * 2
+            } else {
+                memmove(base, base + start, available)
+            }
+            end = available
+            start = 0
+        }
+        while end - start < count {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: capacity - end))
+            if n == 0 {
+                atEnd = true
+                break
+            }
+            end += n
+        }
     }
 
     func truncated(_ format: String) -> IOError {
