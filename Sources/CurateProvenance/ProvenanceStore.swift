@@ -185,27 +185,41 @@ public final class ProvenanceStore: @unchecked Sendable {
         }
     }
 
+    /// Rows per INSERT statement: one statement per row costs SQLite as much again.
+    private static let rowsPerInsert = 64
+
     private func insert(_ rows: [DocumentRecord], task: Int64) throws {
-        let statement = try db.statement("""
-            INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for row in rows {
-            statement.reset()
-            statement.bind(integer: row.inputID, at: 1)
-            statement.bind(integer: row.offset, at: 2)
-            statement.bind(integer: row.line, at: 3)
-            statement.bind(text: row.docID, at: 4)
-            statement.bind(text: row.url, at: 5)
-            statement.bind(integer: task, at: 6)
-            statement.bind(text: row.status.rawValue, at: 7)
-            statement.bind(text: row.droppedBy, at: 8)
-            statement.bind(text: row.reason, at: 9)
-            statement.bind(text: row.metrics, at: 10)
-            statement.bind(text: row.detail, at: 11)
-            statement.bind(integer: row.chars.map(Int64.init), at: 12)
-            while try statement.step() {}
+        var start = 0
+        var arena = TextArena()
+        while start < rows.count {
+            let count = min(Self.rowsPerInsert, rows.count - start)
+            let statement = try db.statement(Self.insertSQL(rows: count))
+            arena.reset()
+            var texts: [(index: Int32, text: TextArena.Slice?)] = []
+            texts.reserveCapacity(count * 7)
+            for (n, row) in rows[start..<start + count].enumerated() {
+                let base = Int32(n * 12)
+                statement.bind(integer: row.inputID, at: base + 1)
+                statement.bind(integer: row.offset, at: base + 2)
+                statement.bind(integer: row.line, at: base + 3)
+                statement.bind(integer: task, at: base + 6)
+                statement.bind(integer: row.chars.map(Int64.init), at: base + 12)
+                for (column, text) in [(4, row.docID), (5, row.url), (7, row.status.rawValue), (8, row.droppedBy),
+                                       (9, row.reason), (10, row.metrics), (11, row.detail)] as [(Int32, String?)] {
+                    texts.append((base + column, text.map { arena.add($0) }))
+                }
+            }
+            try arena.withBytes { bytes in
+                for (index, slice) in texts { statement.bind(text: slice.map { bytes[$0.range] }, at: index) }
+                while try statement.step() {}
+            }
+            start += count
         }
+    }
+
+    private static func insertSQL(rows: Int) -> String {
+        "INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars) VALUES "
+            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     // MARK: Reading back

@@ -123,6 +123,20 @@ final class SQLiteStatement {
         if let value { sqlite3_bind_text(raw, index, value, -1, SQLITE_TRANSIENT) } else { sqlite3_bind_null(raw, index) }
     }
 
+    /// Binds UTF-8 bytes that stay valid until the statement has run (no copy is made).
+    func bind(text bytes: Slice<UnsafeBufferPointer<UInt8>>?, at index: Int32) {
+        guard let bytes else {
+            sqlite3_bind_null(raw, index)
+            return
+        }
+        guard let base = bytes.base.baseAddress else {
+            sqlite3_bind_text(raw, index, "", 0, SQLITE_TRANSIENT)
+            return
+        }
+        let pointer = UnsafeRawPointer(base + bytes.startIndex).assumingMemoryBound(to: CChar.self)
+        sqlite3_bind_text64(raw, index, pointer, UInt64(bytes.count), nil, UInt8(SQLITE_UTF8))
+    }
+
     func bind(_ value: SQLValue, at index: Int32) {
         switch value {
         case .null: sqlite3_bind_null(raw, index)
@@ -166,4 +180,26 @@ extension SQLValue {
         }
     }
     var string: String? { if case let .text(s) = self { s } else { nil } }
+}
+
+/// The strings of one statement's parameters, laid end to end so that SQLite can read them in
+/// place instead of copying each one.
+struct TextArena {
+    struct Slice {
+        let range: Range<Int>
+    }
+
+    private var bytes: [UInt8] = []
+
+    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
+    mutating func add(_ text: String) -> Slice {
+        let start = bytes.count
+        bytes.append(contentsOf: text.utf8)
+        return Slice(range: start..<bytes.count)
+    }
+
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer(body)
+    }
 }
