@@ -18,11 +18,7 @@ public struct HTMLFormat: InputFormat {
     ) { _ throws(OptionError) in HTMLFormat() }
 
     public func open(_ file: InputFile) throws(RecordError) -> any RecordSource {
-        do {
-            return WholeFileSource(stream: try openDecompressed(file.path))
-        } catch {
-            throw RecordError(error.message)
-        }
+        try WholeFileSource(file)
     }
 
     public func decode(_ record: RawRecord, from file: InputFile) throws(RecordError) -> Document? {
