@@ -66,7 +66,7 @@ public final class GzipDecoder: ByteStream {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
-        if decodedStart == decodedEnd, !inMember { try decodeWholeMember() }
+        if decodedStart == decodedEnd, !inMember, let direct = try decodeWholeMember(into: buffer) { return direct }
         if decodedStart < decodedEnd {
             let n = min(buffer.count, decodedEnd - decodedStart)
             buffer.baseAddress!.copyMemory(from: decoded.baseAddress! + decodedStart, byteCount: n)
@@ -113,31 +113,37 @@ public final class GzipDecoder: ByteStream {
         }
     }
 
-    /// Decodes the next member in one libdeflate call when it lies whole in the window; leaves
-    /// the input untouched otherwise (a member too large, cut off or damaged goes through zlib,
-    /// which reports the problem precisely).
-    private func decodeWholeMember() throws(IOError) {
+    /// Decodes the next member in one libdeflate call when it lies whole in the window: into
+    /// `target` if it fits there (returning the byte count), else into `decoded` (returning
+    /// nil, to be read from there). Leaves the input untouched otherwise (a member too large,
+    /// cut off or damaged goes through zlib, which reports the problem precisely).
+    private func decodeWholeMember(into target: UnsafeMutableRawBufferPointer) throws(IOError) -> Int? {
         try input.fill(atLeast: Self.wholeMemberLimit)
-        guard input.available > 0 else { return }
+        guard input.available > 0 else { return nil }
+        var destination = target
         while true {
             var consumed = 0
-            var produced = 0
+            var count = 0
             let status = libdeflate_gzip_decompress_ex(
-                whole, input.pointer, input.available, decoded.baseAddress, decoded.count, &consumed, &produced)
+                whole, input.pointer, input.available, destination.baseAddress, destination.count, &consumed, &count)
             switch status {
             case LIBDEFLATE_SUCCESS:
-                memberStarts.append(MemberStart(compressed: input.consumed, decompressed: self.produced))
+                memberStarts.append(MemberStart(compressed: input.consumed, decompressed: produced))
                 input.consume(consumed)
-                self.produced += Int64(produced)
+                produced += Int64(count)
+                if destination.baseAddress == target.baseAddress { return count }
                 decodedStart = 0
-                decodedEnd = produced
-                return
+                decodedEnd = count
+                return nil
+            case LIBDEFLATE_INSUFFICIENT_SPACE where destination.baseAddress == target.baseAddress:
+                destination = decoded
             case LIBDEFLATE_INSUFFICIENT_SPACE where decoded.count < Self.wholeOutputLimit:
                 let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: decoded.count * 4, alignment: 16)
                 decoded.deallocate()
                 decoded = larger
+                destination = decoded
             default:
-                return
+                return nil
             }
         }
     }

@@ -20,7 +20,10 @@ struct WARCHeader {
             if i == p.count || p[i] == 0x0A {
                 var end = i
                 if end > start, p[end - 1] == 0x0D { end -= 1 }
-                let line = String(p[start..<end].map { Character(Unicode.Scalar($0)) })
+                let bytes = UnsafeBufferPointer(rebasing: p[start..<end])
+                let line = bytes.allSatisfy { $0 < 0x80 }
+                    ? String(decoding: bytes, as: UTF8.self)
+                    : String(bytes.map { Character(Unicode.Scalar($0)) })
                 if lines.count >= 2, line.first == " " || line.first == "\t" {
                     lines[lines.count - 1] += " " + Self.trim(line)
                 } else {

@@ -201,6 +201,9 @@ struct ByteWindow {
     /// Stream offset of the first unconsumed byte.
     private(set) var offset: Int64 = 0
     private static let chunk = 1 << 18
+    /// Room offered to each read, enough for a whole decompressed Common Crawl record (their
+    /// payloads are cut at 1 MiB), which a gzip member then decodes into directly.
+    private static let minimumRead = 2 << 20
 
     var count: Int { end - start }
 
@@ -227,7 +230,7 @@ struct ByteWindow {
     /// Reads once from `stream` into free space for at least `wanting` more bytes; returns the
     /// number of bytes added (0 at the end).
     mutating func append(from stream: any ByteStream, wanting: Int) throws(IOError) -> Int {
-        let room = max(wanting, Self.chunk / 4)
+        let room = max(wanting, Self.minimumRead)
         if storage.count - end < room {
             if start > 0 {
                 let (from, length) = (start, count)
