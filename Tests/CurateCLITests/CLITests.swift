@@ -113,6 +113,42 @@ private func files(in folder: String) throws -> [String: Data] {
     }
 }
 
+@Suite struct SamplePipelineTests {
+    /// Runs a sample pipeline into a scratch folder and returns its JSON summary and provenance.
+    private func runSample(_ name: String) throws -> (documents: [String: Int], store: ProvenanceStore, output: String) {
+        let output = scratch()
+        let result = try run(["run", "pipelines/\(name).json", "--output", output, "--json"])
+        #expect(result.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        return (json["documents"] as! [String: Int], try ProvenanceStore(path: output + "/provenance.sqlite"), output)
+    }
+
+    @Test func commonCrawlWARCsBecomeMainText() throws {
+        let (documents, store, output) = try runSample("commoncrawl")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        #expect(documents == ["read": 17, "kept": 11, "dropped": 6, "unreadable": 0])
+        #expect(try store.query("SELECT doc_id, url, offset FROM documents WHERE offset = 1023")
+            == [["urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6", "https://an.wikipedia.org/wiki/Escopete", "1023"]])
+        #expect(try store.query("SELECT reason, COUNT(*) FROM documents WHERE status = 'dropped' GROUP BY reason")
+            == [["too_few_chars", "6"]])
+    }
+
+    @Test func wikipediaDumpsBecomeArticles() throws {
+        let (documents, store, output) = try runSample("wikipedia")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        #expect(documents == ["read": 9, "kept": 9, "dropped": 0, "unreadable": 0])
+        let en = "https://en.wikipedia.org/wiki/"
+        let ja = "https://ja.wikipedia.org/wiki/"
+        #expect(try store.query("SELECT doc_id, url FROM documents ORDER BY input_id, offset") == [
+            ["330", en + "Actrius"], ["334", en + "International_Atomic_Time"], ["340", en + "Alain_Connes"],
+            ["572", en + "Agricultural_science"], ["651", en + "America_the_Beautiful"], ["683", en + "Adventure"],
+            ["5", ja + "%E3%82%A2%E3%83%B3%E3%83%91%E3%82%B5%E3%83%B3%E3%83%89"],
+            ["12", ja + "%E5%9C%B0%E7%90%86%E5%AD%A6"],
+            ["14", ja + "EU_(%E6%9B%96%E6%98%A7%E3%81%95%E5%9B%9E%E9%81%BF)"],
+        ])
+    }
+}
+
 @Suite struct CrashTests {
     /// A corpus big enough to be killed in the middle of: the sample books, many times over.
     private func makeCorpus(in folder: String) throws -> String {
