@@ -1,6 +1,6 @@
 /// A JSON value that keeps object key order and the exact text of numbers, so that
 /// metadata passes through curate unchanged.
-public enum JSONValue: Sendable, Equatable, Hashable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number, kept as its literal JSON text.
@@ -38,7 +38,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
 }
 
 /// A JSON object whose keys keep the order in which they were read or added.
-public struct JSONObject: Sendable, Equatable, Hashable, Sequence {
+public struct JSONObject: Sendable, Equatable, Sequence {
     public private(set) var pairs: [(key: String, value: JSONValue)]
 
     public init(_ pairs: [(key: String, value: JSONValue)] = []) { self.pairs = pairs }
@@ -65,12 +65,5 @@ public struct JSONObject: Sendable, Equatable, Hashable, Sequence {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.pairs.count == rhs.pairs.count
             && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        for pair in pairs {
-            hasher.combine(pair.key)
-            hasher.combine(pair.value)
-        }
     }
 }

@@ -8,7 +8,7 @@ public protocol ByteStream: AnyObject {
 }
 
 /// The compression of a file, recognised by its magic bytes.
-public enum Compression: String, Sendable, CaseIterable {
+public enum Compression: String, Sendable {
     case none, gzip, zstd, bzip2, xz
 
     /// Recognises gzip (1f 8b), zstd (28 b5 2f fd), bzip2 ("BZh") and xz (fd "7zXZ" 00) from a

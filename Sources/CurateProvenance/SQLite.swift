@@ -119,10 +119,6 @@ final class SQLiteStatement {
         if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
     }
 
-    func bind(text value: String?, at index: Int32) {
-        if let value { sqlite3_bind_text(raw, index, value, -1, SQLITE_TRANSIENT) } else { sqlite3_bind_null(raw, index) }
-    }
-
     /// Binds UTF-8 bytes that stay valid until the statement has run (no copy is made).
     func bind(text bytes: Slice<UnsafeBufferPointer<UInt8>>?, at index: Int32) {
         guard let bytes else {
