@@ -14,7 +14,7 @@ public struct Pipeline: Sendable {
         public let name: String
         public let definition: StageDefinition
         public let options: Options
-        public let stage: any Stage
+        public let body: StageBody
     }
 
     public let name: String

@@ -158,7 +158,7 @@ public struct PipelineDecoder: Sendable {
                                           owner: "stage \"\(type)\"", fixedKeys: ["type", "name"], context: &context)
         else { return nil }
         do {
-            return Pipeline.Step(name: name, definition: definition, options: options, stage: try definition.make(options))
+            return Pipeline.Step(name: name, definition: definition, options: options, body: try definition.make(options))
         } catch {
             context.report(error.key.map { "\(path).\($0)" } ?? path, error.message)
             return nil
@@ -202,7 +202,7 @@ public struct PipelineDecoder: Sendable {
             let count = (seen[step.name] ?? 0) + 1
             seen[step.name] = count
             guard count > 1 else { return step }
-            return Pipeline.Step(name: "\(step.name)_\(count)", definition: step.definition, options: step.options, stage: step.stage)
+            return Pipeline.Step(name: "\(step.name)_\(count)", definition: step.definition, options: step.options, body: step.body)
         }
     }
 }

@@ -15,8 +15,9 @@ public enum Verdict: Sendable, Equatable {
     case keep
     /// The stage changed the document in place; it goes on.
     case rewritten([Metric])
-    /// The document leaves the pipeline for `reason`.
-    case drop(reason: String, metrics: [Metric])
+    /// The document leaves the pipeline for `reason`; `detail` says more where a reason
+    /// alone cannot (the id of the document it duplicates).
+    case drop(reason: String, metrics: [Metric], detail: String? = nil)
 }
 
 /// A streaming step applied to each document independently.
@@ -36,22 +37,48 @@ public enum StageKind: Sendable, Equatable {
     case barrier
 }
 
+/// A built stage: one that works document by document, or a barrier.
+public enum StageBody: Sendable {
+    case streaming(any Stage)
+    case barrier(any BarrierStage)
+
+    public var kind: StageKind {
+        switch self {
+        case .streaming: .streaming
+        case .barrier: .barrier
+        }
+    }
+}
+
 /// A stage type that pipeline.json can name: its options and how to build it.
 public struct StageDefinition: Sendable {
     public let type: String
     public let summary: String
     public let kind: StageKind
     public let parameters: [Parameter]
-    public let make: @Sendable (Options) throws(OptionError) -> any Stage
+    public let make: @Sendable (Options) throws(OptionError) -> StageBody
 
+    /// A streaming stage type.
     public init(
-        type: String, summary: String, kind: StageKind = .streaming, parameters: [Parameter],
+        type: String, summary: String, parameters: [Parameter],
         make: @escaping @Sendable (Options) throws(OptionError) -> any Stage
     ) {
         self.type = type
         self.summary = summary
-        self.kind = kind
+        self.kind = .streaming
         self.parameters = parameters
-        self.make = make
+        self.make = { options throws(OptionError) in .streaming(try make(options)) }
+    }
+
+    /// A barrier stage type.
+    public init(
+        type: String, summary: String, parameters: [Parameter],
+        makeBarrier: @escaping @Sendable (Options) throws(OptionError) -> any BarrierStage
+    ) {
+        self.type = type
+        self.summary = summary
+        self.kind = .barrier
+        self.parameters = parameters
+        self.make = { options throws(OptionError) in .barrier(try makeBarrier(options)) }
     }
 }

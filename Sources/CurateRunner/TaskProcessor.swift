@@ -176,7 +176,8 @@ struct TaskProcessor: Sendable {
         var clock = Stopwatch()
         for (i, step) in steps.enumerated() {
             stats[i].docsIn += 1
-            let verdict = step.stage.process(&document)
+            guard case let .streaming(stage) = step.body else { preconditionFailure("barrier \(step.name) inside a phase") }
+            let verdict = stage.process(&document)
             stats[i].seconds += clock.lap()
             switch verdict {
             case .keep:
@@ -184,12 +185,13 @@ struct TaskProcessor: Sendable {
             case .rewritten:
                 stats[i].docsOut += 1
                 stats[i].rewritten += 1
-            case let .drop(reason, metrics):
+            case let .drop(reason, metrics, detail):
                 stats[i].drops[reason, default: 0] += 1
                 row.status = .dropped
                 row.droppedBy = step.name
                 row.reason = reason
                 row.metrics = Self.json(metrics)
+                row.detail = detail
                 row.chars = document.text.withUnsafeBufferPointer(UTF8Bytes.scalarCount)
                 return row
             }
