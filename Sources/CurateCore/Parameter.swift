@@ -10,6 +10,11 @@ public struct Parameter: Sendable {
         case string
         case choice([String])
         case stringList
+        /// A file path, relative to the pipeline file's folder, or `resource:NAME` for a file
+        /// bundled with curate (see ``Resources``).
+        case path
+        /// A list of such paths.
+        case pathList
     }
 
     public let name: String
@@ -39,7 +44,7 @@ public struct Parameter: Sendable {
         case .boolean:
             if case .bool = value { return nil }
             return "expected \(expectation), got \(value.brief)"
-        case .string:
+        case .string, .path:
             if case .string = value { return nil }
             return "expected \(expectation), got \(value.brief)"
         case let .choice(choices):
@@ -48,7 +53,7 @@ public struct Parameter: Sendable {
                 return "expected \(expectation), got \(value.brief)" + Suggestion.didYouMean(s, among: choices)
             }
             return "expected \(expectation), got \(value.brief)"
-        case .stringList:
+        case .stringList, .pathList:
             if case let .array(items) = value, items.allSatisfy({ if case .string = $0 { true } else { false } }) { return nil }
             return "expected \(expectation), got \(value.brief)"
         }
@@ -69,6 +74,8 @@ public struct Parameter: Sendable {
         case .string: "a string"
         case let .choice(choices): "one of " + choices.map { "\"\($0)\"" }.joined(separator: ", ")
         case .stringList: "an array of strings"
+        case .path: "a file path"
+        case .pathList: "an array of file paths"
         }
     }
 
@@ -92,8 +99,23 @@ public struct OptionError: Error, Sendable, Equatable {
 /// The validated options of one stage or input, with defaults filled in.
 public struct Options: Sendable {
     public let values: JSONObject
+    /// The folder that relative paths are resolved against: the pipeline file's.
+    public let base: String
 
-    public init(_ values: JSONObject) { self.values = values }
+    public init(_ values: JSONObject, base: String = ".") {
+        self.values = values
+        self.base = base
+    }
+
+    /// A path option resolved against `base`, or to a bundled resource.
+    public func path(_ name: String) -> String? {
+        string(name).map { Resources.resolve($0, base: base) }
+    }
+
+    /// A path-list option resolved against `base`, or to bundled resources.
+    public func paths(_ name: String) -> [String]? {
+        strings(name).map { $0.map { Resources.resolve($0, base: base) } }
+    }
 
     public func int(_ name: String) -> Int? {
         if case let .number(text)? = values[name] { return Int(text) }
@@ -123,7 +145,7 @@ public struct Options: Sendable {
 
 extension Options {
     /// The options that `parameters` give when none is set.
-    public static func defaults(_ parameters: [Parameter]) -> Options {
-        Options(JSONObject(parameters.compactMap { p in p.defaultValue.map { (p.name, $0) } }))
+    public static func defaults(_ parameters: [Parameter], base: String = ".") -> Options {
+        Options(JSONObject(parameters.compactMap { p in p.defaultValue.map { (p.name, $0) } }), base: base)
     }
 }

@@ -2,8 +2,13 @@
 /// problem with its JSON path rather than stopping at the first.
 public struct PipelineDecoder: Sendable {
     public let registry: Registry
+    /// The folder relative paths in the pipeline are resolved against.
+    public let base: String
 
-    public init(registry: Registry) { self.registry = registry }
+    public init(registry: Registry, base: String = ".") {
+        self.registry = registry
+        self.base = base
+    }
 
     /// The keys of pipeline.json's top level.
     public static let topLevelKeys = ["$schema", "name", "inputs", "stages", "output", "workers"]
@@ -193,7 +198,7 @@ public struct PipelineDecoder: Sendable {
                 values[parameter.name] = value
             }
         }
-        return Options(values)
+        return Options(values, base: base)
     }
 
     private func uniquelyNamed(_ steps: [Pipeline.Step]) -> [Pipeline.Step] {

@@ -85,9 +85,9 @@ public enum PipelineSchema {
             pairs = [type("number")] + (min.map { [("minimum", JSONValue.double($0))] } ?? [])
                 + (max.map { [("maximum", JSONValue.double($0))] } ?? [])
         case .boolean: pairs = [type("boolean")]
-        case .string: pairs = [type("string")]
+        case .string, .path: pairs = [type("string")]
         case let .choice(choices): pairs = [("enum", .array(choices.map(JSONValue.string) + (nullable ? [.null] : [])))]
-        case .stringList: pairs = [type("array"), ("items", object([("type", .string("string"))]))]
+        case .stringList, .pathList: pairs = [type("array"), ("items", object([("type", .string("string"))]))]
         }
         pairs.append(("description", .string(parameter.summary)))
         if let value = parameter.defaultValue { pairs.append(("default", value)) }

@@ -42,6 +42,11 @@ public enum StageBody: Sendable {
     case streaming(any Stage)
     case barrier(any BarrierStage)
 
+    /// The stage, when it is a streaming one.
+    public var streaming: (any Stage)? {
+        if case let .streaming(stage) = self { stage } else { nil }
+    }
+
     public var kind: StageKind {
         switch self {
         case .streaming: .streaming

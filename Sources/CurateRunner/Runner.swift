@@ -60,7 +60,7 @@ public enum Runner {
         }
         let base = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         do {
-            let pipeline = try PipelineDecoder(registry: registry).decode(bytes, file: pipelinePath)
+            let pipeline = try PipelineDecoder(registry: registry, base: base).decode(bytes, file: pipelinePath)
             return (pipeline, try RunPlan.make(pipeline, base: base, file: pipelinePath), base)
         } catch {
             throw .invalidPipeline(error)

@@ -250,7 +250,7 @@ import Testing
     }
 
     @Test func stageRewritesDocumentsAndDropsEmptyOnes() throws {
-        let stage = try HTMLExtractStage.definition.make(Options(JSONObject([("min_text_chars", .integer(100))])))
+        let stage = try #require(try HTMLExtractStage.definition.make(Options(JSONObject([("min_text_chars", .integer(100))]))).streaming)
         var document = try HTMLFixtures.document("html-text/webstruct-webstruct-0-6-documentation.html")
         let htmlBytes = document.text.count
         #expect(stage.process(&document) == .rewritten([Metric("html_bytes", Double(htmlBytes)), Metric("text_chars", 209)]))
@@ -260,7 +260,7 @@ import Testing
             ("html_lang", .string("en")), ("canonical_url", .string("https://webstruct.readthedocs.io/en/latest/")),
         ]))
         var strict = try HTMLFixtures.document("html-text/webstruct-webstruct-0-6-documentation.html")
-        let demanding = try HTMLExtractStage.definition.make(Options(JSONObject([("min_text_chars", .integer(210))])))
+        let demanding = try #require(try HTMLExtractStage.definition.make(Options(JSONObject([("min_text_chars", .integer(210))]))).streaming)
         #expect(demanding.process(&strict) == .drop(
             reason: "no_main_text", metrics: [Metric("html_bytes", Double(htmlBytes)), Metric("text_chars", 209)]))
         #expect(strict.textString.hasPrefix("\n\n<!DOCTYPE html>\n"))
