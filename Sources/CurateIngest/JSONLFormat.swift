@@ -92,13 +92,15 @@ public struct JSONLFormat: InputFormat {
 }
 
 /// Yields the non-blank lines of a file as records.
-struct LineSource: RecordSource {
+public struct LineSource: RecordSource {
     let lines: LineReader
     var failed = false
 
-    var bytesRead: Int64 { lines.bytesRead }
+    public init(lines: LineReader) { self.lines = lines }
 
-    mutating func next() -> SourceItem? {
+    public var bytesRead: Int64 { lines.bytesRead }
+
+    public mutating func next() -> SourceItem? {
         guard !failed else { return nil }
         do {
             while let line = try lines.next() {

@@ -88,6 +88,18 @@ enum Schema {
                 FROM stage_stats AS s JOIN tasks ON tasks.id = s.task_id AND tasks.status = 'done'
                 GROUP BY s.position ORDER BY s.position;
             """),
+        Migration(name: "v2-phases-and-dedup-clusters", sql: """
+            ALTER TABLE documents ADD COLUMN decided_in_task INTEGER REFERENCES tasks(id);
+            CREATE TABLE dedup_clusters (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                stage TEXT NOT NULL,
+                doc_id TEXT NOT NULL,
+                kept_doc_id TEXT NOT NULL,
+                estimated_jaccard REAL,
+                exact_jaccard REAL
+            );
+            CREATE INDEX dedup_clusters_by_kept ON dedup_clusters(kept_doc_id);
+            """),
     ]
 
     /// Applies the migrations that `connection` has not seen yet.

@@ -1,3 +1,4 @@
+import CurateCore
 import Foundation
 
 /// The run's provenance database (`provenance.sqlite`, WAL mode): the one place where curate
@@ -16,6 +17,8 @@ public final class ProvenanceStore: @unchecked Sendable {
     private var writeError: (any Error)?
     /// Whether per-document rows are written (false keeps runs, tasks and stage counts only).
     public let recordsDocuments: Bool
+    /// The kind of the task being recorded (touched by the calling thread only).
+    private var currentKind = TaskKind.reading
 
     public init(path: String, recordsDocuments: Bool = true) throws {
         db = try SQLiteConnection(path: path)
@@ -114,12 +117,24 @@ public final class ProvenanceStore: @unchecked Sendable {
     // MARK: Tasks
 
     /// Marks a task as running under `run`, first erasing anything an interrupted attempt recorded.
-    public func beginTask(_ task: Int64, run: Int64) throws {
+    public func beginTask(_ task: Int64, run: Int64, kind: TaskKind = .reading) throws {
         pending.removeAll()
+        currentKind = kind
         try onQueue { try db.transaction {
             // By the task's inputs, which the documents key starts with: no index on task_id needed.
-            try db.run("DELETE FROM documents WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?)",
-                       [.integer(task)])
+            switch kind {
+            case .reading:
+                try db.run("DELETE FROM documents WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?)",
+                           [.integer(task)])
+            case .continuing:
+                try db.run("""
+                    UPDATE documents SET status = 'kept', dropped_by = NULL, reason = NULL, metrics = NULL, detail = NULL,
+                    decided_in_task = NULL
+                    WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?) AND decided_in_task = ?
+                    """, [.integer(task), .integer(task)])
+            case .barrier:
+                try db.run("DELETE FROM dedup_clusters WHERE task_id = ?", [.integer(task)])
+            }
             for table in ["stage_stats", "stage_drops"] {
                 try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
             }
@@ -138,13 +153,14 @@ public final class ProvenanceStore: @unchecked Sendable {
         pending += rows
         guard pending.count >= flushThreshold else { return }
         let batch = pending
+        let kind = currentKind
         pending.removeAll(keepingCapacity: true)
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }
             guard writeError == nil else { return }
             do {
-                try db.transaction { try insert(batch, task: task) }
+                try db.transaction { try write(batch, task: task, kind: kind) }
             } catch {
                 writeError = error
             }
@@ -154,9 +170,10 @@ public final class ProvenanceStore: @unchecked Sendable {
     /// Writes the task's last rows and its stage counts, and marks it done, atomically.
     public func completeTask(_ task: Int64, _ completion: TaskCompletion) throws {
         let batch = pending
+        let kind = currentKind
         pending.removeAll()
         try onQueue { try db.transaction {
-            try insert(batch, task: task)
+            try write(batch, task: task, kind: kind)
             for stage in completion.stages {
                 try db.run("""
                     INSERT INTO stage_stats (task_id, position, stage, type, docs_in, docs_out, rewritten, seconds)
@@ -182,6 +199,41 @@ public final class ProvenanceStore: @unchecked Sendable {
         try onQueue {
             try db.run("UPDATE tasks SET status = 'failed', ended_at = \(Self.now), error = ? WHERE id = ?",
                        [.text(message), .integer(task)])
+        }
+    }
+
+    /// Records the dedup cluster memberships a barrier task found.
+    public func recordClusters(_ members: [ClusterMember], task: Int64, stage: String) throws {
+        try onQueue { try db.transaction {
+            let statement = try db.statement("""
+                INSERT INTO dedup_clusters (task_id, stage, doc_id, kept_doc_id, estimated_jaccard, exact_jaccard)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for member in members {
+                statement.reset()
+                statement.bind([.integer(task), .text(stage), .text(member.documentID), .text(member.keptID),
+                                member.estimatedJaccard.map(SQLValue.real) ?? .null, member.exactJaccard.map(SQLValue.real) ?? .null])
+                while try statement.step() {}
+            }
+        } }
+    }
+
+    private func write(_ rows: [DocumentRecord], task: Int64, kind: TaskKind) throws {
+        if kind == .continuing { try updateDropped(rows, task: task) } else { try insert(rows, task: task) }
+    }
+
+    /// Marks documents that an earlier phase kept as dropped by a later one.
+    private func updateDropped(_ rows: [DocumentRecord], task: Int64) throws {
+        let statement = try db.statement("""
+            UPDATE documents SET status = ?, dropped_by = ?, reason = ?, metrics = ?, detail = ?, decided_in_task = ?
+            WHERE input_id = ? AND offset = ?
+            """)
+        for row in rows {
+            statement.reset()
+            statement.bind([.text(row.status.rawValue), row.droppedBy.map(SQLValue.text) ?? .null, row.reason.map(SQLValue.text) ?? .null,
+                            row.metrics.map(SQLValue.text) ?? .null, row.detail.map(SQLValue.text) ?? .null,
+                            .integer(task), .integer(row.inputID), .integer(row.offset)])
+            while try statement.step() {}
         }
     }
 
@@ -230,7 +282,10 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     private func summaryOnQueue() throws -> RunSummary {
-        let tasks = try db.rows("SELECT COUNT(*), SUM(status = 'done'), SUM(CASE WHEN status = 'done' THEN docs_in END), SUM(CASE WHEN status = 'done' THEN docs_kept END) FROM tasks")[0]
+        let tasks = try db.rows("""
+            SELECT COUNT(*), SUM(status = 'done'), SUM(CASE WHEN status = 'done' AND phase = 0 THEN docs_in END),
+                   SUM(CASE WHEN status = 'done' AND phase = (SELECT MAX(phase) FROM tasks) THEN docs_kept END) FROM tasks
+            """)[0]
         var stages: [RunSummary.Stage] = []
         for row in try db.rows("SELECT position, stage, type, docs_in, docs_out, rewritten, seconds FROM stage_funnel") {
             let drops = try db.rows("""

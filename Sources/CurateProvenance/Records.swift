@@ -38,6 +38,16 @@ public struct DocumentRecord: Sendable, Equatable {
     }
 }
 
+/// What a task does, which decides how an interrupted attempt of it is undone.
+public enum TaskKind: Sendable, Equatable {
+    /// Reads input files: writes a documents row per record.
+    case reading
+    /// Reads the documents an earlier phase kept: updates the rows of those it drops.
+    case continuing
+    /// A barrier (dedup clustering, tokenizer training) of the named stage.
+    case barrier(stage: String)
+}
+
 /// One stage's counts within one task.
 public struct StageStats: Sendable, Equatable {
     public var position: Int

@@ -7,7 +7,8 @@ final class ProgressTracker: @unchecked Sendable {
     private struct State {
         var bytes: Int64 = 0
         var documents = 0
-        var stages: [StageStats] = []
+        /// By pipeline position.
+        var stages: [Int: StageStats] = [:]
         var task = 0
     }
 
@@ -28,8 +29,10 @@ final class ProgressTracker: @unchecked Sendable {
     func add(_ stages: [StageStats], documents: Int) {
         state.withLock { state in
             state.documents += documents
-            if state.stages.isEmpty { state.stages = stages } else {
-                for i in stages.indices { state.stages[i].add(stages[i]) }
+            for stage in stages {
+                if state.stages[stage.position] == nil { state.stages[stage.position] = stage } else {
+                    state.stages[stage.position]!.add(stage)
+                }
             }
         }
     }
@@ -65,7 +68,7 @@ final class ProgressTracker: @unchecked Sendable {
             "\(Format.count(Int(Double(s.documents) / elapsed))) docs/s",
             "ETA \(Format.duration(eta))",
         ]
-        for stage in s.stages where stage.seconds > 0 {
+        for stage in s.stages.values.sorted(by: { $0.position < $1.position }) where stage.seconds > 0 {
             parts.append("\(stage.stage) \(Format.count(Int(Double(stage.docsIn) / stage.seconds)))/s")
         }
         return parts.joined(separator: " · ")

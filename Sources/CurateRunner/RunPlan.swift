@@ -2,9 +2,22 @@ import Foundation
 import CurateCore
 import CurateIO
 
-/// The files of a run and how they are split into tasks; the same pipeline over the same
-/// files always gives the same plan.
+/// The files of a run and how they are split into phases and tasks; the same pipeline over
+/// the same files always gives the same plan.
+///
+/// Barrier stages split the pipeline into phases. The first phase streams the inputs through
+/// the stages before the first barrier; each barrier is a phase of one task that reads what
+/// the phase before it kept; the phase after a barrier streams those documents again, through
+/// the barrier's verdicts (its position in the pipeline) and the stages up to the next barrier.
+/// A pipeline always ends with a streaming phase, whose parts are the run's output.
 public struct RunPlan: Sendable {
+    public enum Phase: Sendable, Equatable {
+        /// Streams documents through the pipeline steps at `steps`, task by task.
+        case stream(steps: Range<Int>)
+        /// Resolves the barrier stage at pipeline step `step`.
+        case barrier(step: Int)
+    }
+
     public struct Input: Sendable {
         /// Index of the pipeline input that listed the file.
         public let spec: Int
@@ -23,6 +36,7 @@ public struct RunPlan: Sendable {
     }
 
     public let inputs: [Input]
+    public let phases: [Phase]
     public let tasks: [Task]
 
     public var totalBytes: Int64 { inputs.reduce(0) { $0 + $1.size } }
@@ -62,8 +76,33 @@ public struct RunPlan: Sendable {
             }
         }
         guard problems.isEmpty else { throw PipelineError(file: file, problems: problems) }
-        return RunPlan(inputs: inputs, tasks: tasks)
+        let phases = phases(of: pipeline.steps.map(\.body.kind))
+        let readingTasks = tasks
+        for phase in 1..<phases.count {
+            if case .barrier = phases[phase] {
+                tasks.append(Task(id: Int64(tasks.count), phase: phase, inputs: Array(inputs.indices)))
+            } else {
+                for task in readingTasks { tasks.append(Task(id: Int64(tasks.count), phase: phase, inputs: task.inputs)) }
+            }
+        }
+        return RunPlan(inputs: inputs, phases: phases, tasks: tasks)
     }
+
+    /// The phases of a pipeline whose steps have the given kinds.
+    static func phases(of kinds: [StageKind]) -> [Phase] {
+        var phases: [Phase] = []
+        var start = 0
+        for (position, kind) in kinds.enumerated() where kind == .barrier {
+            phases.append(.stream(steps: start..<position))
+            phases.append(.barrier(step: position))
+            start = position
+        }
+        phases.append(.stream(steps: start..<kinds.count))
+        return phases
+    }
+
+    /// The tasks of `phase`, in order.
+    public func tasks(of phase: Int) -> [Task] { tasks.filter { $0.phase == phase } }
 
     private static func fileSize(_ path: String) -> Int64 {
         var info = stat()

@@ -48,6 +48,8 @@ public enum Runner {
     static let databaseName = "provenance.sqlite"
     static let pipelineCopyName = "pipeline.json"
     static let docsFolder = "docs"
+    /// Parts of phases before the last, and the barriers' folders.
+    static let workFolder = "work"
 
     /// Reads, checks and plans a pipeline without writing anything.
     public static func prepare(_ pipelinePath: String, registry: Registry = .standard) throws(RunError) -> (Pipeline, RunPlan, base: String) {
@@ -120,25 +122,10 @@ public enum Runner {
         defer { progress.finish() }
         var tasksRun = 0
         do {
-            removeTemporaryFiles(in: folder + "/" + docsFolder)
-            let done = try store.doneTasks()
-            for task in plan.tasks {
-                progress.startTask(Int(task.id))
-                let name = "\(docsFolder)/part-\(String(format: "%05d", task.id)).jsonl.zst"
-                let files = task.inputs.map { i in
-                    let input = plan.inputs[i]
-                    return InputFile(id: inputIDs[i], displayPath: input.displayPath, path: input.path, size: input.size, sha256: input.sha256)
-                }
-                if let finished = done[task.id], finished.output == name,
-                   (try? SHA256.hex(ofFile: folder + "/" + name)) == finished.sha256 {
-                    progress.addBytes(files.reduce(0) { $0 + $1.size })
-                    continue
-                }
-                let spec = pipeline.inputs[plan.inputs[task.inputs[0]].spec]
-                try runTask(task, files: files, name: name, folder: folder, reader: spec.reader, steps: pipeline.steps,
-                            workers: workers, store: store, run: runID, progress: progress)
-                tasksRun += 1
-            }
+            let execution = PhaseExecution(
+                pipeline: pipeline, plan: plan, folder: folder, inputIDs: inputIDs, workers: workers, store: store,
+                run: runID, progress: progress)
+            tasksRun = try execution.runAll()
             try store.finishRun(runID, succeeded: true)
             let summary = try store.summary()
             return RunReport(
@@ -150,46 +137,16 @@ public enum Runner {
         }
     }
 
-    private static func runTask(
-        _ task: RunPlan.Task, files: [InputFile], name: String, folder: String, reader: any InputFormat,
-        steps: [Pipeline.Step], workers: Int, store: ProvenanceStore, run: Int64, progress: ProgressTracker
-    ) throws {
-        let started = Stopwatch.now()
-        try store.beginTask(task.id, run: run)
-        do {
-            let writer = try ZstdFileWriter(path: folder + "/" + name)
-            var warnings = 0
-            let processor = TaskProcessor(steps: steps, format: reader, files: files, workers: workers, progress: progress)
-            let outcome = try processor.run(
-                write: { try writer.write($0) },
-                record: { try store.record($0, task: task.id) },
-                warn: { message in
-                    warnings += 1
-                    if warnings <= 20 { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
-                })
-            if warnings > 20 {
-                FileHandle.standardError.write(Data("warning: \(warnings - 20) more unreadable records in task \(task.id); see the documents table\n".utf8))
-            }
-            let sha = try writer.commit()
-            try store.completeTask(task.id, TaskCompletion(
-                docsIn: outcome.docsIn, docsKept: outcome.docsKept, seconds: Double(Stopwatch.now() - started) / 1e9,
-                output: name, outputSHA256: sha, stages: outcome.stages))
-        } catch {
-            try? store.failTask(task.id, message: "\(error)")
-            throw error
-        }
-    }
-
     /// Removes what an earlier run left in `folder`: only the files curate writes there.
     private static func discardRun(in folder: String) throws {
         let manager = FileManager.default
-        for name in [databaseName, databaseName + "-wal", databaseName + "-shm", pipelineCopyName, docsFolder]
+        for name in [databaseName, databaseName + "-wal", databaseName + "-shm", pipelineCopyName, docsFolder, workFolder]
         where PathExpansion.exists(folder + "/" + name) {
             try manager.removeItem(atPath: folder + "/" + name)
         }
     }
 
-    private static func removeTemporaryFiles(in folder: String) {
+    static func removeTemporaryFiles(in folder: String) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             try? FileManager.default.removeItem(atPath: folder + "/" + name)

@@ -8,9 +8,27 @@ import Foundation
 /// input order, so the output does not depend on the number of workers. At most a fixed
 /// number of batches is in flight, which bounds memory.
 struct TaskProcessor: Sendable {
-    let steps: [Pipeline.Step]
+    /// A stage of the task's phase, at its position in the pipeline.
+    struct Step: Sendable {
+        let position: Int
+        let name: String
+        let type: String
+        let stage: any Stage
+    }
+
+    /// Where the task's documents come from.
+    enum Source: Sendable {
+        /// Input files: every record gets a documents row.
+        case inputs
+        /// Parts of an earlier phase: only documents dropped here get a row, found by the
+        /// input they came from (its display path) and their offset there.
+        case parts(inputIDs: [String: Int64])
+    }
+
+    let steps: [Step]
     let format: any InputFormat
     let files: [InputFile]
+    let source: Source
     let workers: Int
     let progress: ProgressTracker?
 
@@ -36,6 +54,7 @@ struct TaskProcessor: Sendable {
         var output = JSONWriter()
         var rows: [DocumentRecord] = []
         var stages: [StageStats]
+        var docsIn = 0
         var docsKept = 0
         var warnings: [String] = []
     }
@@ -69,7 +88,7 @@ struct TaskProcessor: Sendable {
                     source = try format.open(file)
                 } catch {
                     submit(index, [.corrupt(offset: 0, message: error.message)])
-                    progress?.addBytes(file.size)
+                    addBytes(file.size)
                     continue
                 }
                 var items: [SourceItem] = []
@@ -82,12 +101,12 @@ struct TaskProcessor: Sendable {
                         submit(index, items)
                         items.removeAll(keepingCapacity: true)
                         bytes = 0
-                        progress?.addBytes(source.bytesRead - reported)
+                        addBytes(source.bytesRead - reported)
                         reported = source.bytesRead
                     }
                 }
                 if !items.isEmpty { submit(index, items) }
-                progress?.addBytes(file.size - reported)
+                addBytes(file.size - reported)
             }
             jobs.close()
             results.put(sequence, .end)
@@ -109,10 +128,10 @@ struct TaskProcessor: Sendable {
                 try write(done.output.bytes)
                 try record(done.rows)
                 done.warnings.forEach(warn)
-                outcome.docsIn += done.rows.count
+                outcome.docsIn += done.docsIn
                 outcome.docsKept += done.docsKept
                 for i in outcome.stages.indices { outcome.stages[i].add(done.stages[i]) }
-                progress?.add(done.stages, documents: done.rows.count)
+                progress?.add(done.stages, documents: done.docsIn)
                 slots.signal()
                 sequence += 1
             }
@@ -130,8 +149,13 @@ struct TaskProcessor: Sendable {
         return outcome
     }
 
+    /// Progress counts input bytes; parts of later phases are not part of that total.
+    private func addBytes(_ n: Int64) {
+        if case .inputs = source { progress?.addBytes(n) }
+    }
+
     private func emptyStats() -> [StageStats] {
-        steps.enumerated().map { StageStats(position: $0, stage: $1.name, type: $1.definition.type) }
+        steps.map { StageStats(position: $0.position, stage: $0.name, type: $0.type) }
     }
 
     private func process(_ job: Job) -> Done {
@@ -142,6 +166,11 @@ struct TaskProcessor: Sendable {
         for item in job.items {
             switch item {
             case let .corrupt(offset, message):
+                done.docsIn += 1
+                guard case .inputs = source else {
+                    done.warnings.append("\(file.displayPath): at byte \(offset): \(message)")
+                    continue
+                }
                 done.rows.append(DocumentRecord(
                     inputID: file.id, offset: offset, line: nil,
                     docID: Document.derivedID(inputSHA256: file.sha256, offset: offset), url: nil, status: .error,
@@ -152,6 +181,11 @@ struct TaskProcessor: Sendable {
                 do throws(RecordError) {
                     decoded = try format.decode(raw, from: file)
                 } catch {
+                    done.docsIn += 1
+                    guard case .inputs = source else {
+                        done.warnings.append(error.message)
+                        continue
+                    }
                     let location = SourceRef(input: file.displayPath, offset: raw.offset, line: raw.line).location
                     done.rows.append(DocumentRecord(
                         inputID: file.id, offset: raw.offset, line: raw.line,
@@ -161,8 +195,14 @@ struct TaskProcessor: Sendable {
                     continue
                 }
                 guard var document = decoded else { continue }
-                done.rows.append(apply(&document, file: file, stats: &done.stages, output: &done.output))
-                if done.rows.last!.status == .kept { done.docsKept += 1 }
+                done.docsIn += 1
+                let row = apply(&document, file: file, stats: &done.stages, output: &done.output)
+                if row.status == .kept { done.docsKept += 1 }
+                if case .inputs = source {
+                    done.rows.append(row)
+                } else if row.status != .kept {
+                    done.rows.append(row)
+                }
             }
         }
         return done
@@ -171,13 +211,16 @@ struct TaskProcessor: Sendable {
     /// Runs the stages over one document; writes it out if it survives.
     private func apply(_ document: inout Document, file: InputFile, stats: inout [StageStats],
                        output: inout JSONWriter) -> DocumentRecord {
-        var row = DocumentRecord(inputID: file.id, offset: document.source.offset, line: document.source.line,
+        let inputID: Int64 = switch source {
+        case .inputs: file.id
+        case let .parts(ids): ids[document.source.input] ?? 0
+        }
+        var row = DocumentRecord(inputID: inputID, offset: document.source.offset, line: document.source.line,
                                  docID: document.id, url: document.url, status: .kept)
         var clock = Stopwatch()
         for (i, step) in steps.enumerated() {
             stats[i].docsIn += 1
-            guard case let .streaming(stage) = step.body else { preconditionFailure("barrier \(step.name) inside a phase") }
-            let verdict = stage.process(&document)
+            let verdict = step.stage.process(&document)
             stats[i].seconds += clock.lap()
             switch verdict {
             case .keep:

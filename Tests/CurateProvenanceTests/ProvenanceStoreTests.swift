@@ -17,7 +17,9 @@ import Testing
         let path = folder + "/p.sqlite"
         _ = try ProvenanceStore(path: path)
         let store = try ProvenanceStore(path: path)
-        #expect(try store.query("SELECT position, name FROM schema_migrations") == [["0", "v1-runs-inputs-tasks-documents"]])
+        #expect(try store.query("SELECT position, name FROM schema_migrations") == [
+            ["0", "v1-runs-inputs-tasks-documents"], ["1", "v2-phases-and-dedup-clusters"],
+        ])
         #expect(try store.query("PRAGMA journal_mode") == [["wal"]])
         try FileManager.default.removeItem(atPath: folder)
     }

@@ -1,0 +1,181 @@
+import CurateCore
+import CurateIO
+import CurateProvenance
+import Foundation
+
+/// Runs the phases of a plan in order, skipping tasks an earlier attempt completed. Once a
+/// task of some phase has to run, every task of the later phases runs again too, since
+/// its input changed.
+struct PhaseExecution {
+    let pipeline: Pipeline
+    let plan: RunPlan
+    let folder: String
+    let inputIDs: [Int64]
+    let workers: Int
+    let store: ProvenanceStore
+    let run: Int64
+    let progress: ProgressTracker
+
+    /// Runs what is left to run; returns how many tasks ran.
+    func runAll() throws -> Int {
+        let done = try store.doneTasks()
+        var redo = false
+        var tasksRun = 0
+        /// The stages barriers hand to the phase after them, by pipeline position.
+        var barrierStages: [Int: any Stage] = [:]
+        /// The parts the latest streaming phase wrote, relative to the run folder.
+        var parts: [String] = []
+        for (index, phase) in plan.phases.enumerated() {
+            let isLast = index == plan.phases.count - 1
+            switch phase {
+            case let .stream(range):
+                let partFolder = isLast ? Runner.docsFolder : "\(Runner.workFolder)/phase-\(index)"
+                try FileManager.default.createDirectory(atPath: folder + "/" + partFolder, withIntermediateDirectories: true)
+                Runner.removeTemporaryFiles(in: folder + "/" + partFolder)
+                let steps = range.map { position in
+                    let step = pipeline.steps[position]
+                    return TaskProcessor.Step(
+                        position: position, name: step.name, type: step.definition.type,
+                        stage: step.body.streaming ?? barrierStages[position]!)
+                }
+                var written: [String] = []
+                for (n, task) in plan.tasks(of: index).enumerated() {
+                    progress.startTask(Int(task.id))
+                    let name = "\(partFolder)/part-\(String(format: "%05d", n)).jsonl.zst"
+                    written.append(name)
+                    let files = index == 0 ? inputFiles(task) : [try partFile(parts[n])]
+                    if !redo, let finished = done[task.id], finished.output == name,
+                       (try? SHA256.hex(ofFile: folder + "/" + name)) == finished.sha256 {
+                        if index == 0 { progress.addBytes(files.reduce(0) { $0 + $1.size }) }
+                        continue
+                    }
+                    redo = true
+                    let format = index == 0 ? pipeline.inputs[plan.inputs[task.inputs[0]].spec].reader : PartFormat()
+                    let source: TaskProcessor.Source = index == 0 ? .inputs : .parts(inputIDs: displayPathIDs)
+                    try runStreamingTask(task, files: files, name: name, format: format, source: source, steps: steps)
+                    tasksRun += 1
+                }
+                parts = written
+            case let .barrier(position):
+                let task = plan.tasks(of: index)[0]
+                progress.startTask(Int(task.id))
+                let step = pipeline.steps[position]
+                guard case let .barrier(barrier) = step.body else { preconditionFailure("phase \(index) is not a barrier") }
+                let context = barrierContext(step.name, parts: parts, task: task.id)
+                let marker = "\(Runner.workFolder)/\(step.name)/\(Self.markerName)"
+                let resolved = isResolved(done[task.id], marker: marker)
+                if redo || !resolved {
+                    redo = true
+                    try resolve(barrier, context: context, task: task.id, step: step.name, marker: marker)
+                    tasksRun += 1
+                }
+                barrierStages[position] = try barrier.load(context)
+            }
+        }
+        return tasksRun
+    }
+
+    /// Written into a barrier's folder after it resolved: its files and their sizes.
+    static let markerName = ".resolved"
+
+    private var displayPathIDs: [String: Int64] {
+        Dictionary(uniqueKeysWithValues: plan.inputs.indices.map { (plan.inputs[$0].displayPath, inputIDs[$0]) })
+    }
+
+    private func inputFiles(_ task: RunPlan.Task) -> [InputFile] {
+        task.inputs.map { i in
+            let input = plan.inputs[i]
+            return InputFile(id: inputIDs[i], displayPath: input.displayPath, path: input.path, size: input.size, sha256: input.sha256)
+        }
+    }
+
+    private func partFile(_ name: String) throws -> InputFile {
+        let path = folder + "/" + name
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        return InputFile(id: 0, displayPath: name, path: path, size: size, sha256: "")
+    }
+
+    private func runStreamingTask(
+        _ task: RunPlan.Task, files: [InputFile], name: String, format: any InputFormat, source: TaskProcessor.Source,
+        steps: [TaskProcessor.Step]
+    ) throws {
+        let started = Stopwatch.now()
+        if case .inputs = source {
+            try store.beginTask(task.id, run: run, kind: .reading)
+        } else {
+            try store.beginTask(task.id, run: run, kind: .continuing)
+        }
+        do {
+            let writer = try ZstdFileWriter(path: folder + "/" + name)
+            var warnings = 0
+            let processor = TaskProcessor(steps: steps, format: format, files: files, source: source, workers: workers, progress: progress)
+            let outcome = try processor.run(
+                write: { try writer.write($0) },
+                record: { try store.record($0, task: task.id) },
+                warn: { message in
+                    warnings += 1
+                    if warnings <= 20 { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
+                })
+            if warnings > 20 {
+                FileHandle.standardError.write(Data("warning: \(warnings - 20) more unreadable records in task \(task.id); see the documents table\n".utf8))
+            }
+            let sha = try writer.commit()
+            try store.completeTask(task.id, TaskCompletion(
+                docsIn: outcome.docsIn, docsKept: outcome.docsKept, seconds: Double(Stopwatch.now() - started) / 1e9,
+                output: name, outputSHA256: sha, stages: outcome.stages))
+        } catch {
+            try? store.failTask(task.id, message: "\(error)")
+            throw error
+        }
+    }
+
+    private func barrierContext(_ stepName: String, parts: [String], task: Int64) -> BarrierContext {
+        let paths = parts.map { folder + "/" + $0 }
+        let store = store
+        return BarrierContext(
+            stepName: stepName, folder: folder + "/\(Runner.workFolder)/" + stepName, runFolder: folder, parts: paths,
+            workers: workers,
+            forEachDocument: { index, body in try PartFormat.forEachDocument(in: paths[index], body) },
+            recordClusters: { members in try store.recordClusters(members, task: task, stage: stepName) })
+    }
+
+    /// Whether the barrier's results from an earlier attempt are complete and unchanged.
+    private func isResolved(_ finished: (output: String, sha256: String)?, marker: String) -> Bool {
+        guard let finished, finished.output == marker,
+              (try? SHA256.hex(ofFile: folder + "/" + marker)) == finished.sha256 else { return false }
+        let listing = try? String(contentsOfFile: folder + "/" + marker, encoding: .utf8)
+        return listing == (try? Self.listing(of: (folder + "/" + marker as NSString).deletingLastPathComponent))
+    }
+
+    private func resolve(_ barrier: any BarrierStage, context: BarrierContext, task: Int64, step: String, marker: String) throws {
+        let started = Stopwatch.now()
+        try store.beginTask(task, run: run, kind: .barrier(stage: step))
+        do {
+            let manager = FileManager.default
+            if manager.fileExists(atPath: context.folder) { try manager.removeItem(atPath: context.folder) }
+            try manager.createDirectory(atPath: context.folder, withIntermediateDirectories: true)
+            try barrier.resolve(context)
+            let listing = try Self.listing(of: context.folder)
+            try DurableFile.write(Array(listing.utf8), to: folder + "/" + marker)
+            try store.completeTask(task, TaskCompletion(
+                docsIn: 0, docsKept: 0, seconds: Double(Stopwatch.now() - started) / 1e9,
+                output: marker, outputSHA256: SHA256.hex(Array(listing.utf8)), stages: []))
+        } catch {
+            try? store.failTask(task, message: "\(error)")
+            throw error
+        }
+    }
+
+    /// The files of a barrier's folder (not the marker) with their sizes, one per line, sorted.
+    private static func listing(of folder: String) throws -> String {
+        let manager = FileManager.default
+        var lines: [String] = []
+        for name in try manager.subpathsOfDirectory(atPath: folder).sorted() where name != markerName {
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            let size = (try manager.attributesOfItem(atPath: folder + "/" + name)[.size] as? NSNumber)?.int64Value ?? 0
+            lines.append("\(name) \(size)")
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+}
