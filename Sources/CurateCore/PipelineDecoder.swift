@@ -29,6 +29,24 @@ public struct PipelineDecoder: Sendable {
         throw PipelineError(file: file, problems: context.problems)
     }
 
+    /// Decodes one stage object, as `stages[i]` of a pipeline holds it; problems are
+    /// reported under the path `stage`.
+    public func decodeStep(_ bytes: [UInt8], file: String) throws(PipelineError) -> Pipeline.Step {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(bytes)
+        } catch {
+            let (line, column) = error.position(in: bytes)
+            throw PipelineError(file: file, problems: [
+                PipelineProblem(path: "line \(line), column \(column)", message: "invalid JSON: \(error.message)"),
+            ])
+        }
+        var context = Context()
+        let step = decodeStage(root, path: "stage", context: &context)
+        if let step, context.problems.isEmpty { return step }
+        throw PipelineError(file: file, problems: context.problems)
+    }
+
     private struct Context {
         var problems: [PipelineProblem] = []
         mutating func report(_ path: String, _ message: String) {

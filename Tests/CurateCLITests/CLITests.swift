@@ -230,3 +230,35 @@ private func files(in folder: String) throws -> [String: Data] {
         #expect(result.stdout.contains("    text_field (a string, default \"text\"): Field holding the document text."))
     }
 }
+
+@Suite struct ApplyTests {
+    @Test func printsOneVerdictPerDocumentAndWarnsAboutUnreadableLines() throws {
+        let result = try run(["apply", #"{"type": "length", "min_words": 20}"#, "--input", "Tests/Fixtures/jsonl/mixed.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+            {"id":"lincoln-1861-1","verdict":"keep"}
+            {"id":"42","verdict":"keep"}
+            {"id":"invalid-utf8","verdict":"drop","reason":"too_few_words","metrics":{"chars":40,"words":8}}
+            {"id":"empty","verdict":"drop","reason":"too_few_words","metrics":{"chars":0,"words":0}}
+            {"id":"lincoln-1861-3","verdict":"keep"}
+
+            """)
+        #expect(result.stderr == """
+            warning: Tests/Fixtures/jsonl/mixed.jsonl:3: invalid JSON at column 46: unterminated string
+            warning: Tests/Fixtures/jsonl/mixed.jsonl:5: no "text" field
+
+            """)
+    }
+
+    @Test func showsTheRewrittenText() throws {
+        let result = try run(["apply", #"{"type": "normalize"}"#, "--input", "Tests/Fixtures/jsonl/mixed.jsonl"])
+        let line = result.stdout.split(separator: "\n").first { $0.contains("invalid-utf8") }
+        #expect(line == #"{"id":"invalid-utf8","verdict":"rewrite","metrics":{"invalid_utf8":2,"control_chars":1},"text":"Café �� bytes, a bell and spaces\nend"}"#)
+    }
+
+    @Test func rejectsAnUnknownStageWithItsPath() throws {
+        let result = try run(["apply", #"{"type": "lenth"}"#, "--input", "Tests/Fixtures/jsonl/mixed.jsonl"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix(#"(stage): stage.type: unknown stage type "lenth"; did you mean "length"?"#))
+    }
+}
