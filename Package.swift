@@ -32,12 +32,13 @@ let package = Package(
         .target(name: "CurateFilters", dependencies: ["CurateCore"]),
         .target(name: "CurateDedup", dependencies: ["CurateCore", "CurateIO", "CXXHash"]),
         .target(name: "CurateTokenizer", dependencies: ["CurateCore", "CurateIO"]),
+        .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CZstd", "CXXHash"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),
         .target(name: "CurateRunner", dependencies: [
-            "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateProvenance",
+            "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateProvenance",
         ]),
         .executableTarget(name: "curate", dependencies: [
-            "CurateRunner", "CurateTokenizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CurateRunner", "CurateTokenizer", "CurateShards", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore"]),
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "CurateFiltersTests", dependencies: ["CurateFilters"]),
         .testTarget(name: "CurateDedupTests", dependencies: ["CurateDedup"]),
         .testTarget(name: "CurateTokenizerTests", dependencies: ["CurateTokenizer"]),
+        .testTarget(name: "CurateShardsTests", dependencies: ["CurateShards"]),
         .testTarget(name: "CurateProvenanceTests", dependencies: ["CurateProvenance"]),
         .testTarget(name: "CurateRunnerTests", dependencies: ["CurateRunner"]),
         .testTarget(name: "CurateCLITests", dependencies: ["curate", "CurateProvenance"]),
