@@ -87,3 +87,14 @@ public struct StageDefinition: Sendable {
         self.make = { options throws(OptionError) in .barrier(try makeBarrier(options)) }
     }
 }
+
+/// A stage that tells which groups of terms a text mentions (gendered words, religions,
+/// nationalities...). When a pipeline holds one, the runner counts, for it and every stage
+/// after it, how many documents mentioning each group came in and how many were dropped,
+/// so that users see which groups a filter removes more than others.
+public protocol TermGroupAuditor: Stage {
+    /// The groups' names; at most 64.
+    var groupNames: [String] { get }
+    /// A bit per group (bit i for `groupNames[i]`) that `text` mentions.
+    func groups(in text: UnsafeBufferPointer<UInt8>) -> UInt64
+}

@@ -99,6 +99,21 @@ enum Schema {
                 exact_jaccard REAL
             );
             CREATE INDEX dedup_clusters_by_kept ON dedup_clusters(kept_doc_id);
+            CREATE TABLE stage_term_groups (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                position INTEGER NOT NULL,
+                term_group TEXT NOT NULL,
+                docs_in INTEGER NOT NULL,
+                dropped INTEGER NOT NULL,
+                PRIMARY KEY (task_id, position, term_group)
+            ) WITHOUT ROWID;
+            CREATE VIEW term_group_shift AS
+                SELECT g.position, f.stage, g.term_group, SUM(g.docs_in) AS docs_in, SUM(g.dropped) AS dropped,
+                       ROUND(100.0 * SUM(g.dropped) / MAX(SUM(g.docs_in), 1), 2) AS group_drop_pct,
+                       ROUND(100.0 * f.dropped / MAX(f.docs_in, 1), 2) AS overall_drop_pct
+                FROM stage_term_groups AS g JOIN tasks ON tasks.id = g.task_id AND tasks.status = 'done'
+                JOIN stage_funnel AS f ON f.position = g.position
+                GROUP BY g.position, g.term_group ORDER BY g.position, g.term_group;
             """),
     ]
 

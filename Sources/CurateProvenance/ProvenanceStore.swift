@@ -135,7 +135,7 @@ public final class ProvenanceStore: @unchecked Sendable {
             case .barrier:
                 try db.run("DELETE FROM dedup_clusters WHERE task_id = ?", [.integer(task)])
             }
-            for table in ["stage_stats", "stage_drops"] {
+            for table in ["stage_stats", "stage_drops", "stage_term_groups"] {
                 try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
             }
             try db.run("""
@@ -184,6 +184,12 @@ public final class ProvenanceStore: @unchecked Sendable {
                 for (reason, n) in stage.drops.sorted(by: { $0.key < $1.key }) {
                     try db.run("INSERT INTO stage_drops (task_id, position, reason, documents) VALUES (?, ?, ?, ?)",
                                [.integer(task), .integer(Int64(stage.position)), .text(reason), .integer(Int64(n))])
+                }
+                for (i, name) in completion.groupNames.enumerated() where i < stage.groupsIn.count && stage.groupsIn[i] > 0 {
+                    try db.run("""
+                        INSERT INTO stage_term_groups (task_id, position, term_group, docs_in, dropped) VALUES (?, ?, ?, ?, ?)
+                        """, [.integer(task), .integer(Int64(stage.position)), .text(name),
+                              .integer(Int64(stage.groupsIn[i])), .integer(Int64(stage.groupsDropped[i]))])
                 }
             }
             try db.run("""
@@ -293,9 +299,12 @@ public final class ProvenanceStore: @unchecked Sendable {
                 JOIN tasks ON tasks.id = stage_drops.task_id AND tasks.status = 'done'
                 WHERE position = ? GROUP BY reason ORDER BY n DESC, reason
                 """, [row[0]]).map { RunSummary.Drop(reason: $0[0].string!, documents: Int($0[1].int!)) }
+            let groups = try db.rows("""
+                SELECT term_group, docs_in, dropped FROM term_group_shift WHERE position = ? ORDER BY term_group
+                """, [row[0]]).map { RunSummary.Group(name: $0[0].string!, docsIn: Int($0[1].int!), dropped: Int($0[2].int!)) }
             stages.append(RunSummary.Stage(
                 position: Int(row[0].int!), stage: row[1].string!, type: row[2].string!, docsIn: Int(row[3].int!),
-                docsOut: Int(row[4].int!), rewritten: Int(row[5].int!), seconds: row[6].double!, drops: drops))
+                docsOut: Int(row[4].int!), rewritten: Int(row[5].int!), seconds: row[6].double!, drops: drops, groups: groups))
         }
         let readerErrors = try db.rows("""
             SELECT reason, COUNT(*) AS n FROM documents WHERE status = 'error' GROUP BY reason ORDER BY n DESC, reason

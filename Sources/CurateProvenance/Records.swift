@@ -58,11 +58,17 @@ public struct StageStats: Sendable, Equatable {
     public var rewritten = 0
     public var seconds = 0.0
     public var drops: [String: Int] = [:]
+    /// Per term group of the audit (empty without one): documents mentioning it that came in,
+    /// and that this stage dropped.
+    public var groupsIn: [Int]
+    public var groupsDropped: [Int]
 
-    public init(position: Int, stage: String, type: String) {
+    public init(position: Int, stage: String, type: String, groups: Int = 0) {
         self.position = position
         self.stage = stage
         self.type = type
+        self.groupsIn = Array(repeating: 0, count: groups)
+        self.groupsDropped = Array(repeating: 0, count: groups)
     }
 
     /// Adds another batch's counts for the same stage.
@@ -72,6 +78,10 @@ public struct StageStats: Sendable, Equatable {
         rewritten += other.rewritten
         seconds += other.seconds
         for (reason, n) in other.drops { drops[reason, default: 0] += n }
+        for i in groupsIn.indices {
+            groupsIn[i] += other.groupsIn[i]
+            groupsDropped[i] += other.groupsDropped[i]
+        }
     }
 }
 
@@ -111,8 +121,12 @@ public struct TaskCompletion: Sendable {
     public var output: String
     public var outputSHA256: String
     public var stages: [StageStats]
+    /// The audit's term group names, in the order of `StageStats.groupsIn`.
+    public var groupNames: [String]
 
-    public init(docsIn: Int, docsKept: Int, seconds: Double, output: String, outputSHA256: String, stages: [StageStats]) {
+    public init(docsIn: Int, docsKept: Int, seconds: Double, output: String, outputSHA256: String, stages: [StageStats],
+                groupNames: [String] = []) {
+        self.groupNames = groupNames
         self.docsIn = docsIn
         self.docsKept = docsKept
         self.seconds = seconds
@@ -134,6 +148,14 @@ public struct RunSummary: Sendable, Equatable {
         public var seconds: Double
         /// Drops per reason, most frequent first.
         public var drops: [Drop]
+        /// Per audited term group: documents mentioning it that came in and that were dropped.
+        public var groups: [Group] = []
+    }
+
+    public struct Group: Sendable, Equatable {
+        public var name: String
+        public var docsIn: Int
+        public var dropped: Int
     }
 
     public struct Drop: Sendable, Equatable {

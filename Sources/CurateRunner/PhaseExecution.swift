@@ -75,6 +75,16 @@ struct PhaseExecution {
         return tasksRun
     }
 
+    /// The first term-group auditor among the pipeline's streaming stages.
+    private var audit: TaskProcessor.Audit? {
+        for (position, step) in pipeline.steps.enumerated() {
+            if let auditor = step.body.streaming as? any TermGroupAuditor {
+                return TaskProcessor.Audit(position: position, auditor: auditor)
+            }
+        }
+        return nil
+    }
+
     /// Written into a barrier's folder after it resolved: its files and their sizes.
     static let markerName = ".resolved"
 
@@ -108,7 +118,8 @@ struct PhaseExecution {
         do {
             let writer = try ZstdFileWriter(path: folder + "/" + name)
             var warnings = 0
-            let processor = TaskProcessor(steps: steps, format: format, files: files, source: source, workers: workers, progress: progress)
+            let processor = TaskProcessor(steps: steps, audit: audit, format: format, files: files, source: source,
+                                          workers: workers, progress: progress)
             let outcome = try processor.run(
                 write: { try writer.write($0) },
                 record: { try store.record($0, task: task.id) },
@@ -122,7 +133,7 @@ struct PhaseExecution {
             let sha = try writer.commit()
             try store.completeTask(task.id, TaskCompletion(
                 docsIn: outcome.docsIn, docsKept: outcome.docsKept, seconds: Double(Stopwatch.now() - started) / 1e9,
-                output: name, outputSHA256: sha, stages: outcome.stages))
+                output: name, outputSHA256: sha, stages: outcome.stages, groupNames: audit?.auditor.groupNames ?? []))
         } catch {
             try? store.failTask(task.id, message: "\(error)")
             throw error

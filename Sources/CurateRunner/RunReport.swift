@@ -46,12 +46,31 @@ public struct RunReport: Sendable {
             lines.append(line)
             if r == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
+        lines += termGroupLines()
         let dropped = s.docsIn - s.docsKept - s.errors
         lines.append("")
         lines.append("documents: \(Format.count(s.docsIn)) read, \(Format.count(s.docsKept)) kept, "
             + "\(Format.count(dropped)) dropped, \(Format.count(s.errors)) unreadable")
         lines.append("output: \(outputFolder)/docs, provenance: \(outputFolder)/provenance.sqlite")
         return lines.joined(separator: "\n")
+    }
+
+    /// For each stage that dropped documents, the share it dropped of all documents and of
+    /// those mentioning each audited term group.
+    public func termGroupLines() -> [String] {
+        let audited = summary.stages.filter { !$0.groups.isEmpty && $0.docsIn > $0.docsOut }
+        guard !audited.isEmpty else { return [] }
+        var lines = ["", "term groups: share of the documents mentioning each group that a stage dropped"]
+        for stage in audited {
+            let overall = Self.percent(stage.docsIn - stage.docsOut, of: stage.docsIn)
+            let groups = stage.groups.map { "\($0.name) \(Self.percent($0.dropped, of: $0.docsIn)) (\($0.dropped)/\($0.docsIn))" }
+            lines.append("  \(stage.stage): all \(overall); " + groups.joined(separator: ", "))
+        }
+        return lines
+    }
+
+    private static func percent(_ part: Int, of whole: Int) -> String {
+        String(format: "%.1f%%", whole == 0 ? 0 : 100 * Double(part) / Double(whole))
     }
 
     /// The summary as a JSON object, for `--json`.
@@ -66,6 +85,9 @@ public struct RunReport: Sendable {
                 ("docs_out", .integer(stage.docsOut)), ("dropped", .integer(stage.docsIn - stage.docsOut)),
                 ("rewritten", .integer(stage.rewritten)), ("seconds", .double((stage.seconds * 1000).rounded() / 1000)),
                 ("drops", drops(stage.drops)),
+                ("term_groups", .object(JSONObject(stage.groups.map {
+                    ($0.name, JSONValue.object(JSONObject([("docs_in", .integer($0.docsIn)), ("dropped", .integer($0.dropped))])))
+                }))),
             ]))
         }
         let object = JSONObject([

@@ -25,7 +25,14 @@ struct TaskProcessor: Sendable {
         case parts(inputIDs: [String: Int64])
     }
 
+    /// The pipeline's term-group auditor and its position, if it has one.
+    struct Audit: Sendable {
+        let position: Int
+        let auditor: any TermGroupAuditor
+    }
+
     let steps: [Step]
+    let audit: Audit?
     let format: any InputFormat
     let files: [InputFile]
     let source: Source
@@ -155,7 +162,7 @@ struct TaskProcessor: Sendable {
     }
 
     private func emptyStats() -> [StageStats] {
-        steps.map { StageStats(position: $0.position, stage: $0.name, type: $0.type) }
+        steps.map { StageStats(position: $0.position, stage: $0.name, type: $0.type, groups: audit?.auditor.groupNames.count ?? 0) }
     }
 
     private func process(_ job: Job) -> Done {
@@ -218,8 +225,17 @@ struct TaskProcessor: Sendable {
         var row = DocumentRecord(inputID: inputID, offset: document.source.offset, line: document.source.line,
                                  docID: document.id, url: document.url, status: .kept)
         var clock = Stopwatch()
+        /// The groups the text mentions; nil until needed and after each rewrite.
+        var groups: UInt64?
         for (i, step) in steps.enumerated() {
             stats[i].docsIn += 1
+            var audited: UInt64 = 0
+            if let audit, step.position >= audit.position {
+                if groups == nil { groups = document.text.withUnsafeBufferPointer(audit.auditor.groups) }
+                audited = groups!
+                Self.count(audited, into: &stats[i].groupsIn)
+                clock = Stopwatch()
+            }
             let verdict = step.stage.process(&document)
             stats[i].seconds += clock.lap()
             switch verdict {
@@ -228,8 +244,10 @@ struct TaskProcessor: Sendable {
             case .rewritten:
                 stats[i].docsOut += 1
                 stats[i].rewritten += 1
+                groups = nil
             case let .drop(reason, metrics, detail):
                 stats[i].drops[reason, default: 0] += 1
+                Self.count(audited, into: &stats[i].groupsDropped)
                 row.status = .dropped
                 row.droppedBy = step.name
                 row.reason = reason
@@ -242,6 +260,15 @@ struct TaskProcessor: Sendable {
         row.chars = document.text.withUnsafeBufferPointer(UTF8Bytes.scalarCount)
         DocumentJSONL.append(document, to: &output)
         return row
+    }
+
+    /// Adds one to the counter of every group set in `mask`.
+    private static func count(_ mask: UInt64, into counters: inout [Int]) {
+        var rest = mask
+        while rest != 0 {
+            counters[rest.trailingZeroBitCount] += 1
+            rest &= rest - 1
+        }
     }
 
     private static func json(_ metrics: [Metric]) -> String? {

@@ -154,3 +154,48 @@ private let registry = Registry(
         #expect(try store.query("SELECT COUNT(*) FROM dedup_clusters") == [["3"]])
     }
 }
+
+/// Term groups for the audit test: "god" for texts holding `God`, "war" for ` war`.
+private struct SubstringAuditor: TermGroupAuditor {
+    let groupNames = ["god", "war"]
+    private let needles = [Array("God".utf8), Array(" war".utf8)]
+
+    func groups(in text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var mask: UInt64 = 0
+        for (bit, needle) in needles.enumerated() {
+            let found = text.indices.dropLast(needle.count - 1).contains { start in
+                needle.indices.allSatisfy { text[start + $0] == needle[$0] }
+            }
+            if found { mask |= 1 << bit }
+        }
+        return mask
+    }
+
+    func process(_ document: inout Document) -> Verdict { .keep }
+}
+
+@Suite struct TermGroupAuditTests {
+    @Test func countsDocumentsMentioningEachGroupThatEachStageDropped() throws {
+        let folder = NSTemporaryDirectory() + "curate-audit-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+            {"name": "audit", "inputs": [{"format": "text", "paths": ["\(root)/samples/inaugural"]}],
+             "stages": [{"type": "audit_test"}, {"type": "length", "min_words": 1500}], "output": "run"}
+            """.write(toFile: folder + "/pipeline.json", atomically: true, encoding: .utf8)
+        let registry = Registry(
+            stages: Registry.standard.stages + [
+                StageDefinition(type: "audit_test", summary: "Test term groups.", parameters: []) { _ throws(OptionError) in
+                    SubstringAuditor()
+                },
+            ],
+            inputFormats: Registry.standard.inputFormats)
+        let report = try Runner.run(RunOptions(pipelinePath: folder + "/pipeline.json"), registry: registry)
+        let groups = report.summary.stages.map { $0.groups.map { [$0.name, "\($0.docsIn)", "\($0.dropped)"] } }
+        #expect(groups == [[["god", "5", "0"], ["war", "7", "0"]], [["god", "5", "2"], ["war", "7", "2"]]])
+        #expect(report.termGroupLines() == [
+            "", "term groups: share of the documents mentioning each group that a stage dropped",
+            "  length: all 37.5%; god 40.0% (2/5), war 28.6% (2/7)",
+        ])
+    }
+}
