@@ -20,10 +20,15 @@ public enum Charset {
         }
         var chosen = declared.flatMap { Encoding(label: Array($0.utf8)) }
         if chosen == nil, isHTML { chosen = MetaCharsetPrescan.encoding(in: bytes) }
-        if chosen != .utf8, chosen == nil || bytes.contains(where: { $0 >= 0x80 }), UTF8Bytes.isValid(bytes) {
+        let validity = UTF8Bytes.validate(bytes)
+        if chosen != .utf8, validity == .utf8 || (validity == .ascii && chosen == nil) {
             return (bytes, Encoding.utf8.name)
         }
         let encoding = chosen ?? .windows1252
+        // ASCII reads the same in both, and UTF-8 needs no repair when it is valid.
+        if validity != .invalid, encoding == .utf8 || (encoding == .windows1252 && validity == .ascii) {
+            return (bytes, encoding.name)
+        }
         return (convert(bytes[...], from: encoding), encoding.name)
     }
 

@@ -2,42 +2,51 @@
 struct WARCHeader {
     /// `WARC/1.0`, `WARC/1.1`, `WARC/0.18`, or an HTTP status line.
     let firstLine: String
-    /// Fields in order; names as written.
-    let fields: [(name: String, value: String)]
+    /// Fields in order; names as written, and lower-cased for lookups.
+    let fields: [(name: String, key: String, value: String)]
 
     /// The first field called `name`, compared without regard to case.
     subscript(name: String) -> String? {
-        fields.first { $0.name.utf8.count == name.utf8.count && $0.name.lowercased() == name.lowercased() }?.value
+        let key = name.lowercased()
+        return fields.first { $0.key == key }?.value
     }
 
     /// Parses header bytes (the blank line excluded): CRLF or LF line ends; continuation lines
-    /// (starting with a space or tab) join the previous field. Bytes are read as ISO-8859-1.
+    /// (starting with a space or tab) join the previous field; lines without a colon are
+    /// ignored. Bytes are read as ISO-8859-1.
     init(_ p: UnsafeBufferPointer<UInt8>) {
-        var lines: [String] = []
+        var first: String?
+        var fields: [(name: String, key: String, value: String)] = []
         var start = 0
-        var i = 0
-        while i <= p.count {
-            if i == p.count || p[i] == 0x0A {
-                var end = i
-                if end > start, p[end - 1] == 0x0D { end -= 1 }
-                let bytes = UnsafeBufferPointer(rebasing: p[start..<end])
-                let line = bytes.allSatisfy { $0 < 0x80 }
-                    ? String(decoding: bytes, as: UTF8.self)
-                    : String(bytes.map { Character(Unicode.Scalar($0)) })
-                if lines.count >= 2, line.first == " " || line.first == "\t" {
-                    lines[lines.count - 1] += " " + Self.trim(line)
-                } else {
-                    lines.append(line)
-                }
-                start = i + 1
+        while start <= p.count {
+            var end = start
+            while end < p.count, p[end] != 0x0A { end += 1 }
+            let lineEnd = end > start && p[end - 1] == 0x0D ? end - 1 : end
+            if first == nil {
+                first = Self.text(p, start..<lineEnd)
+            } else if lineEnd > start, p[start] == 0x20 || p[start] == 0x09 {
+                if !fields.isEmpty { fields[fields.count - 1].value += " " + Self.text(p, start..<lineEnd) }
+            } else if let colon = (start..<lineEnd).first(where: { p[$0] == 0x3A }) {
+                let name = Self.text(p, start..<colon)
+                fields.append((name, name.lowercased(), Self.text(p, colon + 1..<lineEnd)))
             }
-            i += 1
+            start = end + 1
         }
-        firstLine = Self.trim(lines.first ?? "")
-        fields = lines.dropFirst().compactMap { line in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (Self.trim(line[..<colon]), Self.trim(line[line.index(after: colon)...]))
-        }
+        firstLine = first ?? ""
+        self.fields = fields
+    }
+
+    /// The bytes of `range` without surrounding white space, read as ISO-8859-1.
+    private static func text(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        while lower < upper, isSpace(p[lower]) { lower += 1 }
+        while upper > lower, isSpace(p[upper - 1]) { upper -= 1 }
+        let bytes = UnsafeBufferPointer(rebasing: p[lower..<upper])
+        return bytes.allSatisfy { $0 < 0x80 }
+            ? String(decoding: bytes, as: UTF8.self)
+            : String(String.UnicodeScalarView(bytes.lazy.map { Unicode.Scalar($0) }))
     }
 
     /// The media type of a Content-Type value, lower-cased, without parameters.

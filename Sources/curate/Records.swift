@@ -6,13 +6,20 @@ import Foundation
 struct Records: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read files with an input format and count their records, documents and problems.",
-        discussion: "Decodes every record on one thread without running stages: a quick look at what a dump holds, and the reader benchmark.")
+        discussion: """
+            Decodes every record without running stages: a quick look at what a dump holds, and the reader \
+            benchmark. With two or more threads, one splits records off the files (decompressing them) while \
+            the others decode them, as `curate run` does.
+            """)
 
     @Option(name: .shortAndLong, help: "The input format (see `curate stages`).")
     var format: String
 
     @Argument(help: "Files to read.", completion: .file())
     var files: [String]
+
+    @Option(help: "Threads: 1 splits and decodes on one thread. Default: the number of cores.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Print the counts as JSON.")
     var json = false
@@ -22,7 +29,7 @@ struct Records: ParsableCommand {
             throw ValidationError("unknown input format \"\(format)\"" + Suggestion.didYouMean(format, among: Registry.standard.inputFormats.map(\.format)))
         }
         let reader = try definition.make(.defaults(definition.parameters))
-        let report = RecordScan.scan(files, format: reader)
+        let report = RecordScan.scan(files, format: reader, threads: max(1, threads))
         let mb = Double(report.inputBytes) / 1e6
         if json {
             print(JSONWriter.serialize(.object(JSONObject([

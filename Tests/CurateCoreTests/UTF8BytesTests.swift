@@ -16,6 +16,23 @@ import Testing
         #expect(bytes == Array(String(decoding: input, as: UTF8.self).utf8))
     }
 
+    @Test func tellsASCIIFromUTF8FromInvalidAtEveryPositionOfALongRun() {
+        let run = Array(String(repeating: "plain ascii text ", count: 5).utf8)
+        #expect(UTF8Bytes.validate(run) == .ascii)
+        #expect(UTF8Bytes.validate([]) == .ascii)
+        for position in stride(from: 0, through: run.count, by: 7) {
+            var utf8 = run
+            utf8.insert(contentsOf: [0xC3, 0xA9], at: position)
+            #expect(UTF8Bytes.validate(utf8) == .utf8)
+            var invalid = run
+            invalid.insert(0xFF, at: position)
+            #expect(UTF8Bytes.validate(invalid) == .invalid)
+            var truncated = run
+            truncated.insert(contentsOf: [0xE2, 0x82], at: position)
+            #expect(UTF8Bytes.validate(truncated) == .invalid)
+        }
+    }
+
     @Test func countsScalarsAndWordsAsPythonDoes() {
         let text = Array("naïve\u{00A0}café\t😀  x\u{3000}y".utf8)
         text.withUnsafeBufferPointer { p in
