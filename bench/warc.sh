@@ -50,7 +50,7 @@ else:
 print(json.dumps({"records": records, "payload_bytes": payload, "seconds": time.perf_counter() - start}))
 PY
 
-run_curate() { "$CURATE" records -f warc --json "$@" 2>/dev/null; }
+run_curate() { "$CURATE" records -f warc --json "$@" 2>/dev/null; }  # --threads N first
 run_ref() { "$VENV/bin/python" "$WORK/ref.py" "$@" 2>/dev/null; }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
@@ -72,14 +72,17 @@ for set in small big; do
     echo
     echo "| tool | records | seconds | records/s | MB/s (compressed) |"
     echo "|---|---|---|---|---|"
-    c=$(run_curate "${files[@]}"); f=$(run_ref fastwarc "${files[@]}"); w=$(run_ref warcio "${files[@]}")
-    report curate "$bytes" "$c"; report FastWARC "$bytes" "$f"; report warcio "$bytes" "$w"
-    python3 - "$c" "$f" "$w" <<'PY'
+    c1=$(run_curate --threads 1 "${files[@]}"); c=$(run_curate --threads "$(nproc)" "${files[@]}")
+    f=$(run_ref fastwarc "${files[@]}"); w=$(run_ref warcio "${files[@]}")
+    report "curate, 1 thread" "$bytes" "$c1"; report "curate, $(nproc) threads (split | decode)" "$bytes" "$c"
+    report FastWARC "$bytes" "$f"; report warcio "$bytes" "$w"
+    python3 - "$c1" "$c" "$f" "$w" <<'PY'
 import json, sys
-c, f, w = (json.loads(a) for a in sys.argv[1:])
+c1, c, f, w = (json.loads(a) for a in sys.argv[1:])
 print()
-print(f"records agree: curate {c['records']}, FastWARC {f['records']}, warcio {w['records']}")
-print(f"curate / FastWARC speed: {f['seconds'] / c['seconds']:.2f}x; curate / warcio: {w['seconds'] / c['seconds']:.2f}x")
+print(f"records agree: curate {c['records']} ({c1['records']} on 1 thread), FastWARC {f['records']}, warcio {w['records']}")
+print(f"curate / FastWARC speed: {f['seconds'] / c['seconds']:.2f}x ({f['seconds'] / c1['seconds']:.2f}x on 1 thread); "
+      f"curate / warcio: {w['seconds'] / c['seconds']:.2f}x")
 PY
 done
 echo
