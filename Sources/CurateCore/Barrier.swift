@@ -28,12 +28,21 @@ public struct BarrierContext: Sendable {
     public let forEachDocument: @Sendable (_ index: Int, _ body: (inout Document) throws -> Void) throws -> Void
     /// Records dedup cluster memberships in provenance; called from `resolve` only.
     public let recordClusters: @Sendable ([ClusterMember]) throws -> Void
+    /// Records a tokenizer the barrier trained or loaded; called from `resolve` only.
+    public let recordTokenizer: @Sendable (TokenizerRecord) throws -> Void
+    /// Records shards the barrier wrote and where each document's tokens went; called from
+    /// `resolve` only.
+    public let recordShards: @Sendable ([ShardRecord], [ShardSpan]) throws -> Void
 
     public init(
         stepName: String, folder: String, runFolder: String, parts: [String], workers: Int,
         forEachDocument: @escaping @Sendable (Int, (inout Document) throws -> Void) throws -> Void,
-        recordClusters: @escaping @Sendable ([ClusterMember]) throws -> Void
+        recordClusters: @escaping @Sendable ([ClusterMember]) throws -> Void,
+        recordTokenizer: @escaping @Sendable (TokenizerRecord) throws -> Void = { _ in },
+        recordShards: @escaping @Sendable ([ShardRecord], [ShardSpan]) throws -> Void = { _, _ in }
     ) {
+        self.recordTokenizer = recordTokenizer
+        self.recordShards = recordShards
         self.stepName = stepName
         self.folder = folder
         self.runFolder = runFolder
@@ -59,5 +68,63 @@ public struct ClusterMember: Sendable, Equatable {
         self.keptID = keptID
         self.estimatedJaccard = estimatedJaccard
         self.exactJaccard = exactJaccard
+    }
+}
+
+/// A tokenizer used by a run: its file (relative to the run folder when inside it) and what
+/// it was trained on, if curate trained it.
+public struct TokenizerRecord: Sendable, Equatable {
+    public let file: String
+    public let sha256: String
+    public let vocabSize: Int
+    public let pattern: String?
+    public let trainedOnDocuments: Int?
+    public let trainedOnBytes: Int64?
+
+    public init(file: String, sha256: String, vocabSize: Int, pattern: String?, trainedOnDocuments: Int?, trainedOnBytes: Int64?) {
+        self.file = file
+        self.sha256 = sha256
+        self.vocabSize = vocabSize
+        self.pattern = pattern
+        self.trainedOnDocuments = trainedOnDocuments
+        self.trainedOnBytes = trainedOnBytes
+    }
+}
+
+/// One token shard a run wrote.
+public struct ShardRecord: Sendable, Equatable {
+    public let shard: Int
+    /// Relative to the run folder.
+    public let file: String
+    public let sha256: String
+    public let tokens: Int
+    public let documents: Int
+    public let frames: Int
+
+    public init(shard: Int, file: String, sha256: String, tokens: Int, documents: Int, frames: Int) {
+        self.shard = shard
+        self.file = file
+        self.sha256 = sha256
+        self.tokens = tokens
+        self.documents = documents
+        self.frames = frames
+    }
+}
+
+/// Where one document's tokens are: a shard, the position of its first token there, and how
+/// many tokens (its end-of-document token included).
+public struct ShardSpan: Sendable, Equatable {
+    public let source: SourceRef
+    public let documentID: String
+    public let shard: Int
+    public let firstToken: Int64
+    public let tokens: Int
+
+    public init(source: SourceRef, documentID: String, shard: Int, firstToken: Int64, tokens: Int) {
+        self.source = source
+        self.documentID = documentID
+        self.shard = shard
+        self.firstToken = firstToken
+        self.tokens = tokens
     }
 }

@@ -90,6 +90,50 @@ enum Schema {
             """),
         Migration(name: "v2-phases-and-dedup-clusters", sql: """
             ALTER TABLE documents ADD COLUMN decided_in_task INTEGER REFERENCES tasks(id);
+            ALTER TABLE documents ADD COLUMN domain TEXT;
+            CREATE TABLE tokenizers (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                stage TEXT NOT NULL,
+                file TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                vocab_size INTEGER NOT NULL,
+                pattern TEXT,
+                trained_on_documents INTEGER,
+                trained_on_bytes INTEGER
+            );
+            CREATE TABLE shards (
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                shard INTEGER NOT NULL,
+                file TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                tokens INTEGER NOT NULL,
+                documents INTEGER NOT NULL,
+                frames INTEGER NOT NULL,
+                PRIMARY KEY (shard)
+            );
+            CREATE TABLE shard_spans (
+                input_id INTEGER NOT NULL REFERENCES inputs(id),
+                offset INTEGER NOT NULL,
+                doc_id TEXT NOT NULL,
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                shard INTEGER NOT NULL,
+                first_token INTEGER NOT NULL,
+                tokens INTEGER NOT NULL,
+                PRIMARY KEY (input_id, offset)
+            ) WITHOUT ROWID;
+            CREATE INDEX shard_spans_by_position ON shard_spans(shard, first_token);
+            CREATE VIEW doc_lineage AS
+                SELECT d.doc_id, i.path AS input, d.offset, d.line, d.url, d.domain, d.status, d.dropped_by, d.reason,
+                       d.metrics, d.detail, c.kept_doc_id AS duplicate_of, s.shard, s.first_token, s.tokens
+                FROM documents AS d JOIN inputs AS i ON i.id = d.input_id
+                LEFT JOIN dedup_clusters AS c ON c.doc_id = d.doc_id AND c.doc_id != c.kept_doc_id
+                LEFT JOIN shard_spans AS s ON s.input_id = d.input_id AND s.offset = d.offset;
+            CREATE VIEW domain_summary AS
+                SELECT d.domain, COUNT(*) AS documents, SUM(d.status = 'kept') AS kept,
+                       SUM(d.status = 'dropped') AS dropped, SUM(d.status = 'error') AS unreadable,
+                       COALESCE(SUM(s.tokens), 0) AS tokens, COUNT(DISTINCT s.shard) AS shards
+                FROM documents AS d LEFT JOIN shard_spans AS s ON s.input_id = d.input_id AND s.offset = d.offset
+                WHERE d.domain IS NOT NULL GROUP BY d.domain ORDER BY documents DESC, d.domain;
             CREATE TABLE dedup_clusters (
                 task_id INTEGER NOT NULL REFERENCES tasks(id),
                 stage TEXT NOT NULL,

@@ -133,7 +133,9 @@ public final class ProvenanceStore: @unchecked Sendable {
                     WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?) AND decided_in_task = ?
                     """, [.integer(task), .integer(task)])
             case .barrier:
-                try db.run("DELETE FROM dedup_clusters WHERE task_id = ?", [.integer(task)])
+                for table in ["dedup_clusters", "tokenizers", "shards", "shard_spans"] {
+                    try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
+                }
             }
             for table in ["stage_stats", "stage_drops", "stage_term_groups"] {
                 try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
@@ -224,6 +226,41 @@ public final class ProvenanceStore: @unchecked Sendable {
         } }
     }
 
+    /// Records a tokenizer a barrier task trained or loaded.
+    public func recordTokenizer(_ tokenizer: TokenizerRecord, task: Int64, stage: String) throws {
+        try onQueue {
+            try db.run("""
+                INSERT INTO tokenizers (task_id, stage, file, sha256, vocab_size, pattern, trained_on_documents, trained_on_bytes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(task), .text(stage), .text(tokenizer.file), .text(tokenizer.sha256),
+                      .integer(Int64(tokenizer.vocabSize)), tokenizer.pattern.map(SQLValue.text) ?? .null,
+                      tokenizer.trainedOnDocuments.map { .integer(Int64($0)) } ?? .null,
+                      tokenizer.trainedOnBytes.map(SQLValue.integer) ?? .null])
+        }
+    }
+
+    /// Records the shards a barrier task wrote and the span of every document in them;
+    /// `inputIDs` maps a document's input (as its SourceRef names it) to its row id.
+    public func recordShards(_ shards: [ShardRecord], spans: [ShardSpan], inputIDs: [String: Int64], task: Int64) throws {
+        try onQueue { try db.transaction {
+            for shard in shards {
+                try db.run("""
+                    INSERT INTO shards (task_id, shard, file, sha256, tokens, documents, frames) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, [.integer(task), .integer(Int64(shard.shard)), .text(shard.file), .text(shard.sha256),
+                          .integer(Int64(shard.tokens)), .integer(Int64(shard.documents)), .integer(Int64(shard.frames))])
+            }
+            let statement = try db.statement("""
+                INSERT INTO shard_spans (input_id, offset, doc_id, task_id, shard, first_token, tokens) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for span in spans {
+                statement.reset()
+                statement.bind([.integer(inputIDs[span.source.input] ?? 0), .integer(span.source.offset), .text(span.documentID),
+                                .integer(task), .integer(Int64(span.shard)), .integer(span.firstToken), .integer(Int64(span.tokens))])
+                while try statement.step() {}
+            }
+        } }
+    }
+
     private func write(_ rows: [DocumentRecord], task: Int64, kind: TaskKind) throws {
         if kind == .continuing { try updateDropped(rows, task: task) } else { try insert(rows, task: task) }
     }
@@ -254,16 +291,16 @@ public final class ProvenanceStore: @unchecked Sendable {
             let statement = try db.statement(Self.insertSQL(rows: count))
             arena.reset()
             var texts: [(index: Int32, text: TextArena.Slice?)] = []
-            texts.reserveCapacity(count * 7)
+            texts.reserveCapacity(count * 8)
             for (n, row) in rows[start..<start + count].enumerated() {
-                let base = Int32(n * 12)
+                let base = Int32(n * 13)
                 statement.bind(integer: row.inputID, at: base + 1)
                 statement.bind(integer: row.offset, at: base + 2)
                 statement.bind(integer: row.line, at: base + 3)
                 statement.bind(integer: task, at: base + 6)
                 statement.bind(integer: row.chars.map(Int64.init), at: base + 12)
                 for (column, text) in [(4, row.docID), (5, row.url), (7, row.status.rawValue), (8, row.droppedBy),
-                                       (9, row.reason), (10, row.metrics), (11, row.detail)] as [(Int32, String?)] {
+                                       (9, row.reason), (10, row.metrics), (11, row.detail), (13, row.domain)] as [(Int32, String?)] {
                     texts.append((base + column, text.map { arena.add($0) }))
                 }
             }
@@ -276,8 +313,8 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     private static func insertSQL(rows: Int) -> String {
-        "INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars) VALUES "
-            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        "INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars, domain) VALUES "
+            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     // MARK: Reading back

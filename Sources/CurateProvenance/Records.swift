@@ -19,11 +19,15 @@ public struct DocumentRecord: Sendable, Equatable {
     /// The full message for unreadable records.
     public var detail: String?
     public var chars: Int?
+    /// The host of `url`, lower-cased.
+    public var domain: String?
 
     public init(
         inputID: Int64, offset: Int64, line: Int64?, docID: String, url: String?, status: DocumentStatus,
-        droppedBy: String? = nil, reason: String? = nil, metrics: String? = nil, detail: String? = nil, chars: Int? = nil
+        droppedBy: String? = nil, reason: String? = nil, metrics: String? = nil, detail: String? = nil, chars: Int? = nil,
+        domain: String? = nil
     ) {
+        self.domain = domain
         self.inputID = inputID
         self.offset = offset
         self.line = line

@@ -147,7 +147,11 @@ struct PhaseExecution {
             stepName: stepName, folder: folder + "/\(Runner.workFolder)/" + stepName, runFolder: folder, parts: paths,
             workers: workers,
             forEachDocument: { index, body in try PartFormat.forEachDocument(in: paths[index], body) },
-            recordClusters: { members in try store.recordClusters(members, task: task, stage: stepName) })
+            recordClusters: { members in try store.recordClusters(members, task: task, stage: stepName) },
+            recordTokenizer: { tokenizer in try store.recordTokenizer(tokenizer, task: task, stage: stepName) },
+            recordShards: { [displayPathIDs] shards, spans in
+                try store.recordShards(shards, spans: spans, inputIDs: displayPathIDs, task: task)
+            })
     }
 
     /// Whether the barrier's results from an earlier attempt are complete and unchanged.

@@ -223,7 +223,7 @@ struct TaskProcessor: Sendable {
         case let .parts(ids): ids[document.source.input] ?? 0
         }
         var row = DocumentRecord(inputID: inputID, offset: document.source.offset, line: document.source.line,
-                                 docID: document.id, url: document.url, status: .kept)
+                                 docID: document.id, url: document.url, status: .kept, domain: document.url.flatMap(URLHost.of))
         var clock = Stopwatch()
         /// The groups the text mentions; nil until needed and after each rewrite.
         var groups: UInt64?

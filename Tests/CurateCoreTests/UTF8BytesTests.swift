@@ -50,3 +50,17 @@ import Testing
         #expect(Suggestion.didYouMean("jsnl", among: ["jsonl", "text"]) == "; did you mean \"jsonl\"?")
     }
 }
+
+@Suite struct URLHostTests {
+    @Test(arguments: [
+        ("https://User:pw@Example.ORG:8080/a/b?q#f", "example.org"),
+        ("http://www.example.com", "www.example.com"),
+        ("http://[2001:DB8::1]:80/x", "[2001:db8::1]"),
+        ("https://example.net?query", "example.net"),
+        ("mailto:someone@example.org", nil),
+        ("https:///path", nil),
+    ] as [(String, String?)])
+    func extractsTheLowerCasedHost(url: String, host: String?) {
+        #expect(URLHost.of(url) == host)
+    }
+}
