@@ -42,16 +42,26 @@ public final class ProvenanceStore: @unchecked Sendable {
         try onQueue { try db.rows("SELECT pipeline_sha256 FROM runs ORDER BY id LIMIT 1").first?[0].string }
     }
 
-    public func beginRun(pipelineName: String, pipelineJSON: String, sha256: String, toolVersion: String, workers: Int) throws -> Int64 {
-        try onQueue { try beginRunOnQueue(pipelineName, pipelineJSON, sha256, toolVersion, workers) }
+    /// Records the start of a run of the pipeline file in `pipelineFolder`.
+    public func beginRun(pipelineName: String, pipelineJSON: String, sha256: String, pipelineFolder: String,
+                         toolVersion: String, workers: Int) throws -> Int64 {
+        try onQueue {
+            try db.run("""
+                INSERT INTO runs (pipeline_name, pipeline_json, pipeline_sha256, pipeline_folder, tool_version, workers, started_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, \(Self.now), 'running')
+                """, [.text(pipelineName), .text(pipelineJSON), .text(sha256), .text(pipelineFolder), .text(toolVersion),
+                      .integer(Int64(workers))])
+            return db.lastInsertRowID
+        }
     }
 
-    private func beginRunOnQueue(_ pipelineName: String, _ pipelineJSON: String, _ sha256: String, _ toolVersion: String, _ workers: Int) throws -> Int64 {
-        try db.run("""
-            INSERT INTO runs (pipeline_name, pipeline_json, pipeline_sha256, tool_version, workers, started_at, status)
-            VALUES (?, ?, ?, ?, ?, \(Self.now), 'running')
-            """, [.text(pipelineName), .text(pipelineJSON), .text(sha256), .text(toolVersion), .integer(Int64(workers))])
-        return db.lastInsertRowID
+    /// The pipeline of the latest run in this database and the folder its file was in.
+    public func latestPipeline() throws -> (json: String, folder: String)? {
+        try onQueue {
+            try db.rows("SELECT pipeline_json, pipeline_folder FROM runs ORDER BY id DESC LIMIT 1").first.map {
+                ($0[0].string ?? "", $0[1].string ?? ".")
+            }
+        }
     }
 
     /// Ends a run; after a successful one, builds the index of documents by id, which is
@@ -349,6 +359,11 @@ public final class ProvenanceStore: @unchecked Sendable {
         return RunSummary(
             docsIn: Int(tasks[2].int ?? 0), docsKept: Int(tasks[3].int ?? 0), errors: readerErrors.reduce(0) { $0 + $1.documents },
             tasksDone: Int(tasks[1].int ?? 0), tasksTotal: Int(tasks[0].int ?? 0), stages: stages, readerErrors: readerErrors)
+    }
+
+    /// Runs a read-only query with bound values, on the queue.
+    func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
+        try onQueue { try db.rows(sql, values) }
     }
 
     /// Runs a read-only query, for tests and audits: each row as optional strings.

@@ -106,7 +106,7 @@ public enum Runner {
                 tasks: plan.tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
             runID = try store.beginRun(
                 pipelineName: pipeline.name, pipelineJSON: String(decoding: pipeline.source, as: UTF8.self),
-                sha256: pipelineSHA, toolVersion: CurateVersion.string, workers: workers)
+                sha256: pipelineSHA, pipelineFolder: base, toolVersion: CurateVersion.string, workers: workers)
             let copy = folder + "/" + pipelineCopyName
             if !PathExpansion.exists(copy) { try DurableFile.write(pipeline.source, to: copy) }
         } catch let error as RunError {

@@ -11,5 +11,14 @@ struct Curate: ParsableCommand {
             RUN/docs/*.jsonl.zst and records every document's fate in RUN/provenance.sqlite.
             """,
         version: CurateVersion.string,
-        subcommands: [Run.self, Validate.self, Stages.self, Schema.self, Records.self, Extract.self, Apply.self, Wikitext.self])
+        subcommands: [Run.self, Validate.self, Stages.self, Schema.self, Records.self, Extract.self, Apply.self, Audit.self, Wikitext.self])
+
+    /// Accepts `curate audit RUN ACTION ...` as well as `curate audit ACTION RUN ...`.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.count >= 3, arguments[0] == "audit", !Audit.actions.contains(arguments[1]), Audit.actions.contains(arguments[2]) {
+            arguments.swapAt(1, 2)
+        }
+        main(arguments)
+    }
 }

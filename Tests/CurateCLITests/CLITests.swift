@@ -131,6 +131,27 @@ private func files(in folder: String) throws -> [String: Data] {
             == [["urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6", "https://an.wikipedia.org/wiki/Escopete", "1023"]])
         #expect(try store.query("SELECT reason, COUNT(*) FROM documents WHERE status = 'dropped' GROUP BY reason")
             == [["too_few_chars", "6"]])
+
+        let doc = try run(["audit", output, "doc", "urn:uuid:8ed3a686-65da-4101-830e-298f87a11487"])
+        #expect(doc.stdout == """
+            document urn:uuid:8ed3a686-65da-4101-830e-298f87a11487
+              record: ../samples/warc/cc-2020-34-resiliparse-50rec.warc.gz at byte 32353
+              url: http://035.psb556.com/24/i/u_1090813/article.html
+              html_extract: passed
+              normalize: passed
+              length: dropped, too_few_chars {"chars":92}
+
+            """)
+        let drops = try run(["audit", "drops", output, "--stage", "length", "--sample", "1"])
+        #expect(drops.stdout.hasPrefix("length dropped 6 documents; 1 shown\n\nurn:uuid:8ed3a686-65da-4101-830e-298f87a11487  too_few_chars"))
+        #expect(drops.stdout.contains("\n  意见建议： 点击【提交】按钮，您访问的错误链接会直接发送给我们~~~"))
+        let domain = try run(["audit", output, "domain", "AN.wikipedia.org", "--json"])
+        #expect(domain.stdout == #"{"domain":"an.wikipedia.org","documents":1,"kept":1,"dropped":0,"unreadable":0,"tokens":0,"shards":[]}"# + "\n")
+        let unknown = try run(["audit", output, "drops", "--stage", "lenght"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix(#"error: no stage "lenght" in this run; did you mean "length"?"#))
+        let summary = try run(["audit", output, "summary"])
+        #expect(summary.stdout.hasPrefix("run \(output): pipeline commoncrawl, 2 input files, 2 of 2 tasks done\n"))
     }
 
     @Test func wikipediaDumpsBecomeArticles() throws {

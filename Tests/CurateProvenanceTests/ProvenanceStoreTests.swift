@@ -29,7 +29,7 @@ import Testing
         let store = try ProvenanceStore(path: folder + "/p.sqlite")
         let ids = try store.registerPlan(inputs: inputs, tasks: tasks)
         #expect(ids == [1, 2])
-        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", toolVersion: "t", workers: 2)
+        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 2)
         try store.beginTask(0, run: run)
         let rows = [
             DocumentRecord(inputID: 1, offset: 0, line: 1, docID: "d0", url: nil, status: .kept, chars: 5),
