@@ -34,8 +34,9 @@ let package = Package(
         .target(name: "CurateTokenizer", dependencies: ["CurateCore", "CurateIO"]),
         .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CZstd", "CXXHash"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),
+        .target(name: "CurateReport", dependencies: ["CurateProvenance"]),
         .target(name: "CurateRunner", dependencies: [
-            "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateProvenance",
+            "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateProvenance", "CurateReport",
         ]),
         .executableTarget(name: "curate", dependencies: [
             "CurateRunner", "CurateTokenizer", "CurateShards", .product(name: "ArgumentParser", package: "swift-argument-parser"),

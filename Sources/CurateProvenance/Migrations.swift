@@ -91,6 +91,7 @@ enum Schema {
         Migration(name: "v2-phases-and-dedup-clusters", sql: """
             ALTER TABLE documents ADD COLUMN decided_in_task INTEGER REFERENCES tasks(id);
             ALTER TABLE documents ADD COLUMN domain TEXT;
+            ALTER TABLE documents ADD COLUMN language TEXT;
             ALTER TABLE runs ADD COLUMN pipeline_folder TEXT;
             CREATE TABLE tokenizers (
                 task_id INTEGER NOT NULL REFERENCES tasks(id),

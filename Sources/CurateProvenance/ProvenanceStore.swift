@@ -301,16 +301,16 @@ public final class ProvenanceStore: @unchecked Sendable {
             let statement = try db.statement(Self.insertSQL(rows: count))
             arena.reset()
             var texts: [(index: Int32, text: TextArena.Slice?)] = []
-            texts.reserveCapacity(count * 8)
+            texts.reserveCapacity(count * 9)
             for (n, row) in rows[start..<start + count].enumerated() {
-                let base = Int32(n * 13)
+                let base = Int32(n * 14)
                 statement.bind(integer: row.inputID, at: base + 1)
                 statement.bind(integer: row.offset, at: base + 2)
                 statement.bind(integer: row.line, at: base + 3)
                 statement.bind(integer: task, at: base + 6)
                 statement.bind(integer: row.chars.map(Int64.init), at: base + 12)
                 for (column, text) in [(4, row.docID), (5, row.url), (7, row.status.rawValue), (8, row.droppedBy),
-                                       (9, row.reason), (10, row.metrics), (11, row.detail), (13, row.domain)] as [(Int32, String?)] {
+                                       (9, row.reason), (10, row.metrics), (11, row.detail), (13, row.domain), (14, row.language)] as [(Int32, String?)] {
                     texts.append((base + column, text.map { arena.add($0) }))
                 }
             }
@@ -323,8 +323,8 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     private static func insertSQL(rows: Int) -> String {
-        "INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars, domain) VALUES "
-            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        "INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars, domain, language) VALUES "
+            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     // MARK: Reading back

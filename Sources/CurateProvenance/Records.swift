@@ -21,6 +21,8 @@ public struct DocumentRecord: Sendable, Equatable {
     public var chars: Int?
     /// The host of `url`, lower-cased.
     public var domain: String?
+    /// The language a stage identified (`metadata.language`), if any.
+    public var language: String?
 
     public init(
         inputID: Int64, offset: Int64, line: Int64?, docID: String, url: String?, status: DocumentStatus,

@@ -16,6 +16,8 @@ public struct RunOptions: Sendable {
     public var recordDocuments = true
     /// Draw a progress line on stderr.
     public var showProgress = false
+    /// Write `report.html` into the run folder at the end.
+    public var writeReport = true
 
     public init(pipelinePath: String) { self.pipelinePath = pipelinePath }
 }
@@ -47,6 +49,7 @@ public enum Runner {
     /// The files a run folder holds, besides the `docs/` parts.
     static let databaseName = "provenance.sqlite"
     static let pipelineCopyName = "pipeline.json"
+    static let reportName = "report.html"
     static let docsFolder = "docs"
     /// Parts of phases before the last, and the barriers' folders.
     static let workFolder = "work"
@@ -127,6 +130,9 @@ public enum Runner {
                 run: runID, progress: progress)
             tasksRun = try execution.runAll()
             try store.finishRun(runID, succeeded: true)
+            if options.writeReport {
+                try ReportWriter.write(runFolder: folder, store: store, to: folder + "/" + reportName)
+            }
             let summary = try store.summary()
             return RunReport(
                 pipelineName: pipeline.name, outputFolder: folder, inputs: plan.inputs.count, tasks: plan.tasks.count,
@@ -140,7 +146,7 @@ public enum Runner {
     /// Removes what an earlier run left in `folder`: only the files curate writes there.
     private static func discardRun(in folder: String) throws {
         let manager = FileManager.default
-        for name in [databaseName, databaseName + "-wal", databaseName + "-shm", pipelineCopyName, docsFolder, workFolder]
+        for name in [databaseName, databaseName + "-wal", databaseName + "-shm", pipelineCopyName, reportName, docsFolder, workFolder]
         where PathExpansion.exists(folder + "/" + name) {
             try manager.removeItem(atPath: folder + "/" + name)
         }

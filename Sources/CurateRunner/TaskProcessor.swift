@@ -254,9 +254,11 @@ struct TaskProcessor: Sendable {
                 row.metrics = Self.json(metrics)
                 row.detail = detail
                 row.chars = document.text.withUnsafeBufferPointer(UTF8Bytes.scalarCount)
+                if case let .string(language)? = document.metadata["language"] { row.language = language }
                 return row
             }
         }
+        if case let .string(language)? = document.metadata["language"] { row.language = language }
         row.chars = document.text.withUnsafeBufferPointer(UTF8Bytes.scalarCount)
         DocumentJSONL.append(document, to: &output)
         return row

@@ -32,6 +32,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Never draw the progress line (it is drawn only when stderr is a terminal).")
     var quiet = false
 
+    @Flag(help: "Do not write RUN/report.html at the end.")
+    var noReport = false
+
     enum ProvenanceLevel: String, ExpressibleByArgument, CaseIterable {
         case full, minimal
     }
@@ -47,6 +50,7 @@ struct Run: ParsableCommand {
         options.restart = restart
         options.recordDocuments = provenance == .full
         options.showProgress = !quiet && isatty(2) == 1
+        options.writeReport = !noReport
         do {
             let report = try Runner.run(options)
             print(json ? report.json() : report.table())

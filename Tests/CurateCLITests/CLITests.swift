@@ -150,6 +150,16 @@ private func files(in folder: String) throws -> [String: Data] {
         let unknown = try run(["audit", output, "drops", "--stage", "lenght"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.hasPrefix(#"error: no stage "lenght" in this run; did you mean "length"?"#))
+        let report = try String(contentsOfFile: output + "/report.html", encoding: .utf8)
+        #expect(report.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>curate report: commoncrawl</title>"))
+        let sections = report.components(separatedBy: "<section id=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(sections == ["funnel", "drops", "lengths", "languages", "dedup", "tokens", "representation"])
+        for tag in ["section", "svg", "details", "ul", "p", "h2", "h3"] {
+            #expect(report.components(separatedBy: "<\(tag)").count == report.components(separatedBy: "</\(tag)>").count, "unbalanced <\(tag)>")
+        }
+        #expect(report.contains("<p>17 documents read, 11 kept, 6 dropped, 0 unreadable; 2 of 2 tasks done.</p>"))
+        #expect(report.contains("<li>urn:uuid:8ed3a686-65da-4101-830e-298f87a11487: 意见建议"))
+        #expect(!report.contains("src=") && !report.contains("href=") && !report.contains("@import"), "no external assets")
         let summary = try run(["audit", output, "summary"])
         #expect(summary.stdout.hasPrefix("run \(output): pipeline commoncrawl, 2 input files, 2 of 2 tasks done\n"))
     }
