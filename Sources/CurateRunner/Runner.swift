@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var showProgress = false
     /// Write `report.html` into the run folder at the end.
     public var writeReport = true
+    /// Let the pipeline file's `output` lead outside its folder and the current directory.
+    public var allowOutputAnywhere = false
 
     public init(pipelinePath: String) { self.pipelinePath = pipelinePath }
 }
@@ -81,6 +83,10 @@ public enum Runner {
             ]))
         }
         let folder = PathExpansion.normalized(outputSetting)
+        if options.output == nil, !options.allowOutputAnywhere,
+           let problem = OutputPolicy.problem(folder, pipelineFolder: base, workingDirectory: FileManager.default.currentDirectoryPath) {
+            throw .invalidPipeline(PipelineError(file: options.pipelinePath, problems: [PipelineProblem(path: "output", message: problem)]))
+        }
         let workers = options.workers ?? pipeline.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let pipelineSHA = SHA256.hex(pipeline.source)
 

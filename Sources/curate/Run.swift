@@ -35,6 +35,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not write RUN/report.html at the end.")
     var noReport = false
 
+    @Flag(help: "Let the pipeline's \"output\" lead outside its folder and the current directory (through .. or links).")
+    var allowOutputAnywhere = false
+
     enum ProvenanceLevel: String, ExpressibleByArgument, CaseIterable {
         case full, minimal
     }
@@ -51,6 +54,7 @@ struct Run: ParsableCommand {
         options.recordDocuments = provenance == .full
         options.showProgress = !quiet && isatty(2) == 1
         options.writeReport = !noReport
+        options.allowOutputAnywhere = allowOutputAnywhere
         do {
             let report = try Runner.run(options)
             print(json ? report.json() : report.table())

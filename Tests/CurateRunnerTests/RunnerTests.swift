@@ -118,3 +118,42 @@ private func decompressed(_ path: String) throws -> String {
         #expect(try Runner.run(restart).summary.docsKept == 3)
     }
 }
+
+@Suite struct OutputPolicyTests {
+    private func pipeline(output: String) throws -> (folder: String, path: String) {
+        let folder = NSTemporaryDirectory() + "curate-policy-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/pipelines", withIntermediateDirectories: true)
+        let path = folder + "/pipelines/p.json"
+        try """
+            {"name": "p", "inputs": [{"format": "text", "paths": ["\(root)/samples/inaugural/1789-Washington.txt"]}],
+             "stages": [], "output": "\(output)"}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return (folder, path)
+    }
+
+    @Test(arguments: ["../escaped", "link/run"])
+    func refusesAnOutputThatLeavesThePipelineFolderThroughDotDotOrALink(output: String) throws {
+        let (folder, path) = try pipeline(output: output)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/pipelines/link", withDestinationPath: folder + "/elsewhere")
+        #expect(throws: RunError.self) { try Runner.run(RunOptions(pipelinePath: path)) }
+        do {
+            _ = try Runner.run(RunOptions(pipelinePath: path))
+        } catch {
+            #expect(error.description.contains("output: the run folder \(folder)/"))
+            #expect(error.description.contains("is outside both the pipeline's folder and the current directory"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/escaped"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/elsewhere/run"))
+        var allowed = RunOptions(pipelinePath: path)
+        allowed.allowOutputAnywhere = true
+        #expect(try Runner.run(allowed).summary.docsKept == 1)
+    }
+
+    @Test func acceptsAnOutputInsideThePipelineFolder() throws {
+        let (folder, path) = try pipeline(output: "run")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try Runner.run(RunOptions(pipelinePath: path)).summary.docsKept == 1)
+    }
+}
