@@ -15,7 +15,7 @@ struct LangID: ParsableCommand {
             probabilities that fastText's `predict` gives (32-bit floats, printed in full). Newlines in the \
             text count as spaces, as in datatrove; tokens are split on white space. A line that is not a \
             JSON object with a "text" string is reported on stderr with its line number and skipped; \
-            the exit status is then 1.
+            the exit status is then 1. A model or input that cannot be read: exit status 2.
             """)
 
     @Option(help: "The fastText model file (.bin or .ftz).", completion: .file(extensions: ["bin", "ftz"]))
@@ -40,25 +40,29 @@ struct LangID: ParsableCommand {
     }
 
     func run() throws {
+        func fail(_ message: String) -> ExitCode {
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            return ExitCode(2)
+        }
         let classifier: FastTextModel
         do throws(FastTextModelError) {
             classifier = try FastTextModel(contentsOf: model)
         } catch {
-            throw ValidationError("--model \(model): \(error.message)")
+            throw fail("--model \(model): \(error.message)")
         }
         let format = JSONLFormat()
         let sha256: String
         do throws(IOError) {
             sha256 = try SHA256.hex(ofFile: input)
         } catch {
-            throw ValidationError("--input \(input): \(error)")
+            throw fail("--input \(error)")
         }
         let file = InputFile(id: 0, displayPath: input, path: input, size: 0, sha256: sha256)
         var source: any RecordSource
         do throws(RecordError) {
             source = try format.open(file)
         } catch {
-            throw ValidationError("--input \(input): \(error.message)")
+            throw fail("--input \(input): \(error.message)")
         }
         let labels = classifier.dictionary.labels
         var out = JSONWriter(capacity: 1 << 20)
