@@ -7,6 +7,9 @@ struct FastTextHuffmanTree: Sendable {
     let leaves: Int
     private let left: [Int32]
     private let right: [Int32]
+    /// For each leaf, the internal nodes from the root down to it, and whether the path
+    /// turns right below each.
+    private let paths: [[(node: Int32, right: Bool)]]
 
     init(counts: [Int64]) {
         let n = counts.count
@@ -36,7 +39,39 @@ struct FastTextHuffmanTree: Sendable {
         leaves = n
         self.left = left
         self.right = right
+        var parent = [Int32](repeating: -1, count: left.count)
+        for node in stride(from: n, to: left.count, by: 1) {
+            parent[Int(left[node])] = Int32(node)
+            parent[Int(right[node])] = Int32(node)
+        }
+        paths = (0..<n).map { leaf in
+            var path: [(node: Int32, right: Bool)] = []
+            var child = leaf
+            while parent[child] != -1 {
+                path.append((parent[child], right[Int(parent[child])] == Int32(child)))
+                child = Int(parent[child])
+            }
+            return path.reversed()
+        }
     }
+
+    /// The log-probability of `leaf` that ``predict(hidden:output:floor:into:)`` finds when
+    /// it keeps every leaf, computed along the leaf's path alone; nil when the search would
+    /// prune it (a partial score below `floor`).
+    func score(leaf: Int, hidden: UnsafePointer<Float>, output: some FastTextMatrix, floor: Float) -> Float? {
+        var score: Float = 0
+        for step in paths[leaf] {
+            if score < floor { return nil }
+            let f = Self.probabilityOfRight(output.dotRow(Int(step.node) - leaves, hidden))
+            score += FastTextModel.logProbability(step.right ? f : Float(1.0 - Double(f)))
+        }
+        return score < floor ? nil : score
+    }
+
+    /// The probability of turning right at a node whose output row dotted with the hidden
+    /// layer gives `dot`: a sigmoid computed as fastText does (float exp, double division).
+    @inline(__always)
+    static func probabilityOfRight(_ dot: Float) -> Float { Float(1.0 / Double(1 + expf(-dot))) }
 
     /// Walks the tree from the root, depth first, left before right, keeping in `top` the
     /// leaves whose path log-probability is at least `floor`, as fastText's `dfs` does.
@@ -50,8 +85,7 @@ struct FastTextHuffmanTree: Sendable {
                         top.push(score, Int32(node))
                         return
                     }
-                    let dot = output.dotRow(node - leaves, hidden)
-                    let f = Float(1.0 / Double(1 + expf(-dot)))
+                    let f = Self.probabilityOfRight(output.dotRow(node - leaves, hidden))
                     visit(Int(left[node]), score + FastTextModel.logProbability(Float(1.0 - Double(f))))
                     visit(Int(right[node]), score + FastTextModel.logProbability(f))
                 }

@@ -105,6 +105,38 @@ public final class FastTextModel: Sendable {
         }
     }
 
+    /// The label that `predict(text, k: 1)` gives, and the probabilities that
+    /// `predict(text, k: 0)` (every label) gives to each of `labels`, nil for a label it
+    /// leaves out; without scoring every label. Nil when the text yields no prediction.
+    public func predictBest(_ text: UnsafeBufferPointer<UInt8>, scoring labels: [Int]) -> (best: FastTextPrediction, probabilities: [Float?])? {
+        if tree != nil, output.rows < dictionary.labelCount {
+            // k = every label is then fewer than the leaves: the search may prune, so take it whole.
+            let all = predict(text, k: 0)
+            guard let first = all.first else { return nil }
+            return (first, labels.map { label in all.first { $0.label == label }?.probability })
+        }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: args.dim + output.rows + 2) { floats in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 + (args.wordNgrams > 1 ? text.count / 2 + 2 : 0)) { ints in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + 6) { scratch in
+                    let hidden = floats.baseAddress!, out = hidden + args.dim
+                    guard average(text, input: input, hidden: hidden, wordHashes: ints.baseAddress! + 2, scratch: scratch.baseAddress!) else {
+                        return nil
+                    }
+                    var top = FastTextTopK(k: 1, scores: out + output.rows, labels: ints.baseAddress!)
+                    scoreLabels(hidden: hidden, scratch: out, output: output, threshold: 0, into: &top)
+                    guard let best = top.sorted().first else { return nil }
+                    let probabilities: [Float?] = labels.map { label in
+                        if let tree {
+                            return tree.score(leaf: label, hidden: hidden, output: output, floor: Self.logProbability(0)).map(expf)
+                        }
+                        return expf(Self.logProbability(out[label]))
+                    }
+                    return (best, probabilities)
+                }
+            }
+        }
+    }
+
     /// Sets `hidden` to the mean of the input rows of `text`'s tokens and `</s>`; false when
     /// there are none.
     private func average(

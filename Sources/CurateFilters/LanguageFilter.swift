@@ -14,7 +14,7 @@ public struct LanguageFilter: Stage {
     /// The language code of each of the model's labels.
     private let codes: [String]
     /// The indexes of the allowed labels.
-    private let allowed: Set<Int>
+    private let allowed: [Int]
 
     public init(model: FastTextModel, languages: [String]? = nil, minScore: Double = 0.65) {
         self.model = model
@@ -23,7 +23,7 @@ public struct LanguageFilter: Stage {
         let codes = model.dictionary.labels.map(Self.languageCode)
         let wanted = Set(languages ?? [])
         self.codes = codes
-        allowed = Set(codes.indices.filter { wanted.contains(codes[$0]) })
+        allowed = codes.indices.filter { wanted.contains(codes[$0]) }
     }
 
     /// The language a label names, as datatrove reads it: the part between the second and
@@ -64,8 +64,9 @@ public struct LanguageFilter: Stage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        let predictions = document.text.withUnsafeBufferPointer { model.predict($0, k: 0) }
-        guard let best = predictions.first else {
+        // datatrove asks fastText for every label; the best one and the allowed ones' are the same.
+        let prediction = document.text.withUnsafeBufferPointer { model.predictBest($0, scoring: allowed) }
+        guard let (best, allowedProbabilities) = prediction else {
             return .drop(reason: "language:no_prediction", metrics: [])
         }
         let score = Double(best.probability)
@@ -74,7 +75,7 @@ public struct LanguageFilter: Stage {
         guard languages != nil else {
             return score > minScore ? .keep : .drop(reason: "language:low_score", metrics: [Metric("language_score", score)])
         }
-        let allowedScore = predictions.lazy.filter { allowed.contains($0.label) }.map { Double($0.probability) }.max() ?? 0
+        let allowedScore = allowedProbabilities.compactMap { $0.map(Double.init) }.max() ?? 0
         if allowedScore > minScore { return .keep }
         let metrics = [Metric("language_score", score), Metric("allowed_language_score", allowedScore)]
         return .drop(reason: allowed.contains(best.label) ? "language:low_score" : "language:not_allowed", metrics: metrics)

@@ -33,6 +33,23 @@ import Testing
         #expect(worst <= 1e-4, "\(name): largest probability difference \(worst)")
     }
 
+    /// The stage's shortcut gives the best label of predict(k: 1) and the probabilities of
+    /// predict(k: 0) (every label), bit for bit (on every other line, to stay fast).
+    @Test(arguments: models)
+    func predictsTheBestAndChosenLabelsAsAFullPrediction(model name: String) throws {
+        let model = try FastTextModel(contentsOf: LanguageIDFixtures.modelPath(name))
+        let labels = Array(0..<model.dictionary.labelCount)
+        for line in LanguageIDFixtures.lines.enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) {
+            let text = Array(line.text.utf8)
+            let all = text.withUnsafeBufferPointer { model.predict($0, k: 0) }
+            let top = text.withUnsafeBufferPointer { model.predict($0, k: 1) }
+            let shortcut = text.withUnsafeBufferPointer { model.predictBest($0, scoring: labels) }
+            #expect(shortcut?.best == top.first, "\(name) \(line.id)")
+            let probabilities = Dictionary(uniqueKeysWithValues: all.map { ($0.label, $0.probability) })
+            #expect(shortcut?.probabilities == labels.map { probabilities[$0] }, "\(name) \(line.id)")
+        }
+    }
+
     @Test func readsTheFormatOfEachFixtureModel() throws {
         let lid = LanguageIDFixtures.lid176
         #expect(lid.isQuantized && lid.args.loss == .hierarchicalSoftmax && lid.args.dim == 16)
