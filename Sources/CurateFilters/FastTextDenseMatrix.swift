@@ -12,6 +12,15 @@ final class FastTextDenseMatrix: FastTextMatrix, @unchecked Sendable {
         _ = data.initialize(from: values)
     }
 
+    /// A matrix of `rows × columns` values, row-major.
+    init(rows: Int, columns: Int, values: [Float]) {
+        precondition(values.count == rows * columns)
+        self.rows = rows
+        self.columns = columns
+        data = .allocate(capacity: max(1, values.count))
+        _ = data.initialize(from: values)
+    }
+
     deinit { data.deallocate() }
 
     @inline(__always)

@@ -8,6 +8,8 @@ public final class FastTextModel: Sendable {
     /// The file's magic number and the newest format version fastText writes.
     static let magic: Int32 = 793_712_314
     static let newestVersion: Int32 = 12
+    /// The most floats a quantized input matrix is decoded into (64 MB).
+    static let decodedInputLimit = 16 << 20
 
     public let version: Int32
     public let args: FastTextArgs
@@ -46,7 +48,14 @@ public final class FastTextModel: Sendable {
         }
         dictionary = try FastTextDictionary(reading: &reader, args: args)
         isQuantized = try reader.bool("input quantization flag")
-        input = try readFastTextMatrix(&reader, quantized: isQuantized, name: "input")
+        let input = try readFastTextMatrix(&reader, quantized: isQuantized, name: "input")
+        // A quantized input matrix is decoded when small (pruned .ftz files): rows are then
+        // added without decoding each time, to the same floats.
+        if let quantized = input as? FastTextQuantizedMatrix, quantized.rows * quantized.columns <= Self.decodedInputLimit {
+            self.input = quantized.decoded()
+        } else {
+            self.input = input
+        }
         if !isQuantized, dictionary.prunedSize >= 0 {
             throw FastTextModelError("the dictionary is pruned but the input matrix is not quantized")
         }
@@ -94,7 +103,7 @@ public final class FastTextModel: Sendable {
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: k + 1 + (args.wordNgrams > 1 ? text.count / 2 + 2 : 0)) { ints in
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + 6) { scratch in
                     let hidden = floats.baseAddress!
-                    guard average(text, input: input, hidden: hidden, wordHashes: ints.baseAddress! + k + 1, scratch: scratch.baseAddress!) else {
+                    guard average(text, hidden: hidden, wordHashes: ints.baseAddress! + k + 1, scratch: scratch.baseAddress!) else {
                         return []
                     }
                     var top = FastTextTopK(k: k, scores: hidden + args.dim + output.rows, labels: ints.baseAddress!)
@@ -119,7 +128,7 @@ public final class FastTextModel: Sendable {
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 + (args.wordNgrams > 1 ? text.count / 2 + 2 : 0)) { ints in
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + 6) { scratch in
                     let hidden = floats.baseAddress!, out = hidden + args.dim
-                    guard average(text, input: input, hidden: hidden, wordHashes: ints.baseAddress! + 2, scratch: scratch.baseAddress!) else {
+                    guard average(text, hidden: hidden, wordHashes: ints.baseAddress! + 2, scratch: scratch.baseAddress!) else {
                         return nil
                     }
                     var top = FastTextTopK(k: 1, scores: out + output.rows, labels: ints.baseAddress!)
@@ -139,6 +148,16 @@ public final class FastTextModel: Sendable {
 
     /// Sets `hidden` to the mean of the input rows of `text`'s tokens and `</s>`; false when
     /// there are none.
+    private func average(
+        _ text: UnsafeBufferPointer<UInt8>, hidden: UnsafeMutablePointer<Float>, wordHashes: UnsafeMutablePointer<Int32>,
+        scratch: UnsafeMutablePointer<UInt8>
+    ) -> Bool {
+        if let dense = input as? FastTextDenseMatrix {
+            return average(text, input: dense, hidden: hidden, wordHashes: wordHashes, scratch: scratch)
+        }
+        return average(text, input: input, hidden: hidden, wordHashes: wordHashes, scratch: scratch)
+    }
+
     private func average(
         _ text: UnsafeBufferPointer<UInt8>, input: some FastTextMatrix, hidden: UnsafeMutablePointer<Float>,
         wordHashes: UnsafeMutablePointer<Int32>, scratch: UnsafeMutablePointer<UInt8>

@@ -37,6 +37,16 @@ final class FastTextQuantizedMatrix: FastTextMatrix, @unchecked Sendable {
         norms?.deallocate()
     }
 
+    /// The same matrix decoded: each row as `addRow` adds it (the norm times each centroid
+    /// value, rounded to a float), so adding its rows gives the same floats.
+    func decoded() -> FastTextDenseMatrix {
+        var values = [Float](repeating: 0, count: rows * columns)
+        values.withUnsafeMutableBufferPointer { values in
+            for row in 0..<rows { addRow(row, to: values.baseAddress! + row * columns) }
+        }
+        return FastTextDenseMatrix(rows: rows, columns: columns, values: values)
+    }
+
     @inline(__always)
     func addRow(_ row: Int, to vector: UnsafeMutablePointer<Float>) {
         quantizer.add(codes.baseAddress! + row * quantizer.subquantizers, scale: norms?[row], to: vector)
