@@ -7,6 +7,7 @@ extension Registry {
     public static let standard = Registry(
         stages: [
             HTMLExtractStage.definition,
+            LanguageFilter.definition,
             LengthFilter.definition,
             NormalizeStage.definition,
         ],

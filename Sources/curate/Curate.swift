@@ -11,7 +11,19 @@ struct Curate: ParsableCommand {
             RUN/docs/*.jsonl.zst and records every document's fate in RUN/provenance.sqlite.
             """,
         version: CurateVersion.string,
-        subcommands: [Run.self, Validate.self, Stages.self, Schema.self, Records.self, Extract.self, Apply.self, Audit.self, Report.self, Wikitext.self])
+        subcommands: [
+            Run.self,
+            Validate.self,
+            Stages.self,
+            Schema.self,
+            Records.self,
+            Extract.self,
+            Apply.self,
+            LangID.self,
+            Audit.self,
+            Report.self,
+            Wikitext.self,
+        ])
 
     /// Accepts `curate audit RUN ACTION ...` as well as `curate audit ACTION RUN ...`.
     static func main() {

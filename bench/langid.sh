@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Language ID: curate vs fastText's Python binding (fasttext-wheel 0.9.2), single thread, on every
+# line of ../shared/data/langid (80,111 texts), same model, same run.
+# Speed: texts/s spent in predict (reading and printing excluded on both sides; curate's
+# end-to-end time is printed too). Parity: the share of texts whose top-1 label is the same
+# and whose probability is within 1e-4; every disagreement is listed.
+# Usage: bench/langid.sh [MODEL]   (default resources/models/lid.176.ftz; CURATE_SHARED moves ../shared)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SHARED="${CURATE_SHARED:-$ROOT/../shared}"
+MODEL="${1:-$ROOT/resources/models/lid.176.ftz}"
+WORK="$ROOT/bench/work/langid"
+mkdir -p "$WORK"
+
+echo "== building curate (release)" >&2
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
+
+echo "== reference (PyPI): fasttext-wheel, numpy<2 (its predict breaks on numpy 2)" >&2
+VENV="$ROOT/bench/work/venv-langid"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q fasttext-wheel==0.9.2 'numpy<2' >&2
+
+DOCS="$WORK/langid.jsonl"
+python3 - "$SHARED/data/langid" "$DOCS" <<'PY'
+import csv, json, sys
+csv.field_size_limit(10**9)
+folder, out = sys.argv[1], sys.argv[2]
+with open(out, "w", encoding="utf-8") as f:
+    for name in ("tatoeba-nonascii-cc0.tsv", "udhr2-lines.tsv"):
+        with open(f"{folder}/{name}", newline="", encoding="utf-8") as tsv:
+            for row in csv.DictReader(tsv, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if "tatoeba_id" in row:
+                    id = "tatoeba/" + row["tatoeba_id"]
+                else:
+                    id = f"udhr/{row['udhr2_file']}/{row['line_no']}"
+                f.write(json.dumps({"id": id, "text": row["text"]}, ensure_ascii=False) + "\n")
+PY
+
+cat > "$WORK/ref.py" <<'PY'
+import json, sys, time
+import fasttext
+fasttext.FastText.eprint = lambda *args, **kwargs: None
+model_path, docs_path, mode, out_path = sys.argv[1:5]
+model = fasttext.load_model(model_path)
+docs = [json.loads(line) for line in open(docs_path, encoding="utf-8")]
+texts = [d["text"].replace("\n", " ") for d in docs]
+start = time.perf_counter()
+if mode == "batch":
+    labels, probs = model.predict(texts, k=1)
+    top = [(l[0], float(p[0])) for l, p in zip(labels, probs)]
+else:
+    top = []
+    for text in texts:
+        l, p = model.predict(text, k=1)
+        top.append((l[0], float(p[0])))
+seconds = time.perf_counter() - start
+with open(out_path, "w") as f:
+    for d, (label, prob) in zip(docs, top):
+        f.write(json.dumps({"id": d["id"], "labels": [label], "probs": [prob]}) + "\n")
+print(json.dumps({"texts": len(texts), "seconds": seconds}))
+PY
+
+echo "== curate langid" >&2
+start=$(date +%s.%N)
+"$CURATE" langid --model "$MODEL" --input "$DOCS" -k 1 --timing > "$WORK/curate.jsonl" 2> "$WORK/curate.timing"
+end=$(date +%s.%N)
+echo "== fastText predict, per line and batch" >&2
+line=$("$VENV/bin/python" "$WORK/ref.py" "$MODEL" "$DOCS" line "$WORK/fasttext-line.jsonl")
+batch=$("$VENV/bin/python" "$WORK/ref.py" "$MODEL" "$DOCS" batch "$WORK/fasttext-batch.jsonl")
+
+python3 - "$WORK" "$(cat "$WORK/curate.timing")" "$start" "$end" "$line" "$batch" "$MODEL" <<'PY'
+import json, sys
+work, timing, start, end, line, batch, model = sys.argv[1:8]
+texts = int(timing.split()[1]); predict_s = float(timing.split()[4])
+wall = float(end) - float(start)
+line, batch = json.loads(line), json.loads(batch)
+print(f"### language ID on {texts:,} texts ({model.rsplit('/', 1)[-1]}), single thread\n")
+print("| tool | seconds in predict | texts/s |")
+print("|---|---|---|")
+print(f"| curate langid | {predict_s:.3f} | {texts / predict_s:,.0f} |")
+print(f"| fastText Python, per-line predict | {line['seconds']:.3f} | {line['texts'] / line['seconds']:,.0f} |")
+print(f"| fastText Python, batch predict | {batch['seconds']:.3f} | {batch['texts'] / batch['seconds']:,.0f} |")
+print(f"\ncurate end to end (load model, read JSONL, predict, print JSON): {wall:.3f} s, {texts / wall:,.0f} texts/s")
+print(f"curate / fastText speed: {line['seconds'] / predict_s:.2f}x per-line, {batch['seconds'] / predict_s:.2f}x batch")
+
+def load(name):
+    return [json.loads(l) for l in open(f"{work}/{name}", encoding="utf-8")]
+ours, ref, ref_batch = load("curate.jsonl"), load("fasttext-line.jsonl"), load("fasttext-batch.jsonl")
+assert len(ours) == len(ref) == len(ref_batch) == texts, (len(ours), len(ref), len(ref_batch), texts)
+assert all(a == b for a, b in zip(ref, ref_batch)), "fastText per-line and batch predictions differ"
+same = exact = 0
+disagreements = []
+for o, r in zip(ours, ref):
+    assert o["id"] == r["id"]
+    ok = o["labels"] == r["labels"] and abs(o["probs"][0] - r["probs"][0]) <= 1e-4
+    same += ok
+    exact += o["labels"] == r["labels"] and o["probs"] == r["probs"]
+    if not ok:
+        disagreements.append(o["id"] + f": curate {o['labels'][0]} {o['probs'][0]!r}, fastText {r['labels'][0]} {r['probs'][0]!r}")
+print(f"\nparity (same top-1 label, probability within 1e-4): {same}/{texts} = {100 * same / texts:.3f}%")
+print(f"bit-identical top-1 probability: {exact}/{texts}")
+print(f"disagreements: {len(disagreements)}")
+for d in disagreements:
+    print("  " + d)
+PY
+echo
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(date -u +%Y-%m-%d)"
