@@ -47,6 +47,9 @@ public final class ShardReader {
 
     deinit { ZSTD_freeDCtx(context) }
 
+    /// Bytes in the shard file.
+    public var fileSize: Int64 { file.size }
+
     /// The frame holding token `position`.
     public func frame(containing position: Int) -> Int {
         var low = 0
@@ -104,6 +107,7 @@ public final class ShardReader {
         if compressed.count < Int(entry.compressedSize) { compressed = [UInt8](repeating: 0, count: Int(entry.compressedSize)) }
         try wrap { try compressed.withUnsafeMutableBytes { try file.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<Int(entry.compressedSize)])) } }
         let expected = Int(entry.decompressedSize)
+        let frame = "frame \(f) (bytes \(offset)..<\(offset + Int64(entry.compressedSize)))"
         var out = [UInt8](repeating: 0, count: expected)
         let (frameSize, written) = compressed.withUnsafeBytes { source in
             out.withUnsafeMutableBytes { destination in
@@ -113,16 +117,16 @@ public final class ShardReader {
             }
         }
         if ZSTD_isError(frameSize) != 0 {
-            throw ShardError(path: path, offset: offset, "frame \(f) is not a zstd frame of \(entry.compressedSize) bytes: \(String(cString: ZSTD_getErrorName(frameSize)))")
+            throw ShardError(path: path, offset: offset, "\(frame) is not a zstd frame of \(entry.compressedSize) bytes: \(String(cString: ZSTD_getErrorName(frameSize)))")
         }
         guard frameSize == Int(entry.compressedSize) else {
-            throw ShardError(path: path, offset: offset, "frame \(f) is \(frameSize) bytes but the seek table says \(entry.compressedSize)")
+            throw ShardError(path: path, offset: offset, "\(frame) is \(frameSize) bytes but the seek table says \(entry.compressedSize)")
         }
         if ZSTD_isError(written) != 0 {
-            throw ShardError(path: path, offset: offset, "frame \(f) does not decompress: \(String(cString: ZSTD_getErrorName(written)))")
+            throw ShardError(path: path, offset: offset, "\(frame) does not decompress: \(String(cString: ZSTD_getErrorName(written)))")
         }
         guard written == expected else {
-            throw ShardError(path: path, offset: offset, "frame \(f) decompresses to \(written) bytes but the seek table says \(expected)")
+            throw ShardError(path: path, offset: offset, "\(frame) decompresses to \(written) bytes but the seek table says \(expected)")
         }
         return out
     }
