@@ -17,7 +17,8 @@ public struct DocumentIndex: Sendable, Equatable {
 
     static let magic: [UInt8] = Array("CURDOCS\0".utf8)
     static let version: UInt32 = 1
-    static let headerSize = 32
+    /// Bytes before the start tokens.
+    public static let headerSize = 32
 
     public init() {}
 

@@ -117,10 +117,15 @@ public struct ShardVerifier {
                 guard index != nil else { continue }
                 let isEnd = documentEnds.last == position
                 if isEnd { documentEnds.removeLast() }
-                if isEnd != (token == manifest.eodID) {
-                    report.problems.append(ShardError(path: path, offset: reader.frameOffsets[f], isEnd
-                        ? "token \(position) (frame \(f)) ends a document in \(info.docsFile) but is \(token), not the end-of-document id \(manifest.eodID)"
-                        : "token \(position) (frame \(f)) is the end-of-document id but \(info.docsFile) has no document ending there"))
+                if isEnd != (token == manifest.eodID), let index {
+                    // The frames passed their checksums, so the index is the likelier culprit: name
+                    // the start entry of the document that should begin right after `position`.
+                    let next = index.document(at: UInt64(position))! + 1
+                    let what = isEnd
+                        ? "ends a document but is \(token), not the end-of-document id \(manifest.eodID)"
+                        : "is the end-of-document id but no document ends there"
+                    report.problems.append(ShardError(path: directory + "/" + info.docsFile, offset: Int64(DocumentIndex.headerSize + 8 * next),
+                        "token \(position) of \(info.file) (frame \(f), at byte \(reader.frameOffsets[f])) \(what); document \(next) starts at \(next < index.count ? String(index.starts[next]) : "the end")"))
                     return
                 }
             }
