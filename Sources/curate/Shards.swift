@@ -12,7 +12,7 @@ struct Shards: ParsableCommand {
             seekable format; plain `zstd -d` gives the raw little-endian array) and shard-NNNNN.docs \
             (where each document starts, and its id). The format is described in schemas/shards.md.
             """,
-        subcommands: [ShardsInspect.self, ShardsVerify.self, ShardsExport.self, ShardsWrite.self])
+        subcommands: [ShardsInspect.self, ShardsVerify.self, ShardsExport.self, ShardsWrite.self, ShardsBench.self])
 }
 
 /// Prints `error` on stderr and returns exit status 1.
