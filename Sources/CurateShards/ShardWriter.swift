@@ -80,9 +80,26 @@ public final class ShardWriter {
         return digits.count >= 5 ? digits : String(repeating: "0", count: 5 - digits.count) + digits
     }
 
-    /// Appends one document's tokens followed by the end-of-document id. Ids must be below
-    /// the vocabulary size and must not be the end-of-document id itself.
-    public func append(documentID: String, tokens: UnsafeBufferPointer<UInt32>) throws(ShardError) {
+    /// Where a document's tokens went.
+    public struct Span: Sendable, Equatable {
+        /// The shard's number (its position in the manifest).
+        public var shard: Int
+        /// The document's first token within the shard.
+        public var firstToken: Int
+        /// Its tokens, the end-of-document id included.
+        public var tokens: Int
+
+        public init(shard: Int, firstToken: Int, tokens: Int) {
+            self.shard = shard
+            self.firstToken = firstToken
+            self.tokens = tokens
+        }
+    }
+
+    /// Appends one document's tokens followed by the end-of-document id and says where they
+    /// went. Ids must be below the vocabulary size and must not be the end-of-document id.
+    @discardableResult
+    public func append(documentID: String, tokens: UnsafeBufferPointer<UInt32>) throws(ShardError) -> Span {
         let eod = options.endOfDocument
         let vocab = UInt64(options.vocabSize)
         for (i, id) in tokens.enumerated() where UInt64(id) >= vocab || id == eod {
@@ -91,6 +108,7 @@ public final class ShardWriter {
         let length = tokens.count + 1
         if index.tokenCount > 0, Int(index.tokenCount) + length > options.shardTokens { try closeShard() }
         if file == nil { file = try wrap { try DurableFile(path: path(ShardWriter.shardFile(shards.count))) } }
+        let span = Span(shard: shards.count, firstToken: Int(index.tokenCount), tokens: length)
         index.append(id: documentID, tokens: UInt64(length))
         var done = 0
         while done < tokens.count {
@@ -103,6 +121,7 @@ public final class ShardWriter {
         withUnsafePointer(to: eod) { dtype.encode($0, count: 1, into: frame.baseAddress! + frameFill * dtype.width) }
         frameFill += 1
         if frameFill == options.frameTokens { try flushFrame() }
+        return span
     }
 
     /// Closes the last shard and writes `manifest.json`; returns the shards written.

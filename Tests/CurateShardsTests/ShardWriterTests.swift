@@ -100,6 +100,16 @@ import Testing
         #expect(try set.document(id: "empty")?.tokens == 2391..<2392)
     }
 
+    @Test func appendSaysWhereEachDocumentWent() throws {
+        let writer = try ShardWriter(directory: Fixture.temporaryFolder(), options: .init(vocabSize: 100, endOfDocument: 0, shardTokens: 10))
+        var spans: [ShardWriter.Span] = []
+        for ids: [UInt32] in [[1, 2, 3], [4, 5, 6, 7, 8], [9], [10, 11]] {
+            spans.append(try ids.withUnsafeBufferPointer { try writer.append(documentID: "d", tokens: $0) })
+        }
+        #expect(spans == [.init(shard: 0, firstToken: 0, tokens: 4), .init(shard: 0, firstToken: 4, tokens: 6), .init(shard: 1, firstToken: 0, tokens: 2), .init(shard: 1, firstToken: 2, tokens: 3)])
+        #expect(try writer.finish().map(\.tokens) == [10, 5])
+    }
+
     @Test func wideVocabularyStoresUInt32() throws {
         let docs = [Fixture.Document(id: "a", ids: [70_000, 1, 99_999]), Fixture.Document(id: "b", ids: [65_536])]
         let folder = try Fixture.write(docs, vocabSize: 100_000, eod: 0, frameTokens: 3)
