@@ -20,6 +20,7 @@ struct Curate: ParsableCommand {
             Extract.self,
             Apply.self,
             LangID.self,
+            Shards.self,
             Audit.self,
             Report.self,
             Wikitext.self,

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Token shards benchmark: write throughput, size against one zstd stream of the same uint16
+# array at the same level, random 2,049-token window latency against an uncompressed llm.c .bin
+# through mmap (curate's own mmap reader and numpy.memmap), and DataLoader throughput; for a
+# range of frame sizes. Token ids: every text of ../shared/data/text encoded with tiktoken's
+# gpt2 (a document per .txt file and per ccnet record).
+# Usage: bench/shards.sh [LEVEL]      (needs ../shared/data; set CURATE_SHARED to move it)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SHARED="${CURATE_SHARED:-$ROOT/../shared}"
+LEVEL="${1:-3}"
+WORK="$ROOT/bench/work/shards"
+mkdir -p "$WORK"
+
+echo "== building curate (release)" >&2
+(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
+CURATE="$ROOT/.build-release/release/curate"
+
+echo "== reference tools (PyPI)" >&2
+VENV="$ROOT/bench/work/venv-shards"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q tiktoken zstandard numpy >&2
+PY="$VENV/bin/python"
+
+if [ ! -s "$WORK/tokens.jsonl" ]; then
+    echo "== encoding ../shared/data/text with tiktoken gpt2" >&2
+    "$PY" - "$SHARED/data" "$WORK" <<'PY'
+import glob, json, os, sys
+import numpy as np, tiktoken
+from tiktoken.load import load_tiktoken_bpe
+from tiktoken_ext.openai_public import r50k_pat_str
+data, work = sys.argv[1:]
+enc = tiktoken.Encoding("gpt2", pat_str=r50k_pat_str, special_tokens={"<|endoftext|>": 50256},
+                        mergeable_ranks=load_tiktoken_bpe(os.path.join(data, "tokenizers/gpt2.tiktoken")))
+docs = []
+for path in sorted(glob.glob(os.path.join(data, "text/**/*"), recursive=True)):
+    if path.endswith(".txt"):
+        docs.append((os.path.relpath(path, data), open(path, encoding="utf-8", errors="replace").read()))
+    elif path.endswith(".jsonl") and "/ccnet/" in path:
+        for line in open(path, encoding="utf-8"):
+            record = json.loads(line)
+            docs.append((record["id"], record["text"]))
+stream = []
+with open(os.path.join(work, "tokens.jsonl"), "w") as out:
+    for doc_id, text in docs:
+        ids = enc.encode_ordinary(text)
+        out.write(json.dumps({"id": doc_id, "ids": ids}) + "\n")
+        stream += ids + [50256]
+np.array(stream, dtype="<u2").tofile(os.path.join(work, "tokens.u16"))
+print(f"{len(docs)} documents, {len(stream)} tokens", file=sys.stderr)
+PY
+fi
+TOKENS=$(( $(stat -c %s "$WORK/tokens.u16") / 2 ))
+ONE_STREAM=$(zstd -q -"$LEVEL" -c "$WORK/tokens.u16" | wc -c)
+echo "data: $TOKENS tokens ($(stat -c %s "$WORK/tokens.u16") bytes as uint16); one zstd -$LEVEL stream: $ONE_STREAM bytes (zstd $(zstd -V | grep -o 'v[0-9.]*'))"
+
+cat > "$WORK/memmap.py" <<'PY'
+import json, sys, time
+import numpy as np
+path, windows, length, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+tokens = np.memmap(path, dtype=np.uint16, mode="r", offset=1024)
+rng = np.random.default_rng(seed)
+starts = rng.integers(0, len(tokens) - length + 1, size=windows)
+times = []
+for s in starts:
+    t = time.perf_counter()
+    window = np.array(tokens[s:s + length], dtype=np.int64)
+    times.append((time.perf_counter() - t) * 1e6)
+times.sort()
+print(json.dumps({"median_us": times[len(times) // 2], "p99_us": times[len(times) * 99 // 100]}))
+PY
+
+field() { python3 -c "import json,sys; v=json.loads(sys.argv[1]); [v:=v[k] for k in sys.argv[2:]]; print(v)" "$@"; }
+
+printf "\n%-8s %12s %10s %12s %14s %14s %10s %10s\n" frame bytes vs_stream write_s write_tok/s command_tok/s median_us p99_us
+for FRAME in 1024 2048 4096 8192 16384 32768 65536; do
+    OUT="$WORK/f$FRAME"
+    rm -rf "$OUT"
+    START=$(date +%s.%N)
+    STATS=$("$CURATE" shards write --vocab-size 50257 --eod 50256 --input "$WORK/tokens.jsonl" -o "$OUT" \
+        --shard-tokens 1000000000 --frame-tokens "$FRAME" --level "$LEVEL" --stats 2>&1 >/dev/null)
+    END=$(date +%s.%N)
+    SIZE=$(stat -c %s "$OUT/shard-00000.tok.zst")
+    cmp -s <(zstd -q -d -c "$OUT/shard-00000.tok.zst") "$WORK/tokens.u16" || { echo "zstd -d of the f$FRAME shard differs from the uint16 array" >&2; exit 1; }
+    READ=$("$CURATE" shards bench "$OUT" --windows 5000 --length 2049 --context 0)
+    python3 - "$FRAME" "$SIZE" "$ONE_STREAM" "$STATS" "$START" "$END" "$READ" <<'PY'
+import json, sys
+frame, size, stream = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+stats, start, end, read = json.loads(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), json.loads(sys.argv[7])
+print(f"{frame:<8} {size:12} {100 * (size / stream - 1):+9.2f}% {stats['write_seconds']:12.3f} {stats['tokens'] / stats['write_seconds']:14.0f} "
+      f"{stats['tokens'] / (end - start):14.0f} {read['shard_window']['median_us']:10.1f} {read['shard_window']['p99_us']:10.1f}")
+PY
+done
+
+DEFAULT=$("$CURATE" shards write --help-hidden | grep -A1 -- '--frame-tokens <' | grep -o 'default: [0-9]*' | grep -o '[0-9]*')
+echo
+echo "== default frame ($DEFAULT tokens): against an uncompressed llm.c .bin, and the DataLoader"
+rm -rf "$WORK/llmc"
+"$CURATE" shards export "$WORK/f$DEFAULT" --format llmc -o "$WORK/llmc" >/dev/null
+"$CURATE" shards verify "$WORK/f$DEFAULT"
+RESULT=$("$CURATE" shards bench "$WORK/f$DEFAULT" --windows 20000 --length 2049 --llmc "$WORK/llmc/shard-00000.bin" --context 1024 --batch 8)
+NUMPY=$("$PY" "$WORK/memmap.py" "$WORK/llmc/shard-00000.bin" 20000 2049 1)
+python3 - "$RESULT" "$NUMPY" <<'PY'
+import json, sys
+r, n = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+s, m = r["shard_window"], r["llmc_mmap_window"]
+print(f"random 2,049-token window, median / p99 (us): shards {s['median_us']:.1f} / {s['p99_us']:.1f}; "
+      f"llm.c .bin mmap (curate) {m['median_us']:.1f} / {m['p99_us']:.1f}; numpy.memmap {n['median_us']:.1f} / {n['p99_us']:.1f}")
+print(f"ratio shards / mmap (median): {s['median_us'] / m['median_us']:.1f}x (curate mmap), {s['median_us'] / n['median_us']:.2f}x (numpy.memmap)")
+for mode in ("sequential", "shuffled"):
+    l = r[f"loader_{mode}"]
+    print(f"DataLoader {mode} (context 1024, batch 8, prefetch 4): {l['tokens']} tokens in {l['seconds']:.3f} s = {l['tokens_per_second'] / 1e6:.1f} M tokens/s")
+PY
