@@ -10,11 +10,12 @@ import Synchronization
 /// within `memory_mb`.
 public struct ExactDedup: BarrierStage {
     public let normalize: Bool
-    public let memoryMB: Int
+    /// Memory for sorting hashes, in bytes.
+    public internal(set) var memoryBytes: Int
 
     public init(normalize: Bool = true, memoryMB: Int = 1024) {
         self.normalize = normalize
-        self.memoryMB = memoryMB
+        memoryBytes = memoryMB << 20
     }
 
     public static let reason = "exact_dedup"
@@ -40,7 +41,7 @@ public struct ExactDedup: BarrierStage {
             let documents = try writeHashes(context, part: part)
             counts.withLock { $0[part] = documents }
         }
-        let sorter = ExternalSorter<Triple64>(folder: context.folder, name: "hashes", memoryBytes: memoryMB << 20)
+        let sorter = ExternalSorter<Triple64>(folder: context.folder, name: "hashes", memoryBytes: memoryBytes)
         for part in context.parts.indices {
             let reader = try BinaryReader(path: Self.hashPath(context.folder, part))
             while try !reader.atEnd() { try sorter.add(try reader.read(Triple64.self)) }

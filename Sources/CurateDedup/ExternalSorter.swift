@@ -48,16 +48,16 @@ final class ExternalSorter<R: SortRecord> {
     private var runs: [String] = []
     private(set) var count = 0
 
-    /// Keeps at most `memoryBytes` of records in memory (at least 1024 records).
+    /// Keeps at most `memoryBytes` of records in memory (at least 16 records).
     init(folder: String, name: String, memoryBytes: Int) {
         self.folder = folder
         self.name = name
-        capacity = max(1024, memoryBytes / MemoryLayout<R>.stride)
+        capacity = max(16, memoryBytes / MemoryLayout<R>.stride)
         records.reserveCapacity(min(capacity, 1 << 16))
     }
 
     /// How many sorted runs were written to disk.
-    var runCount: Int { runs.count }
+    private(set) var runCount = 0
 
     func add(_ record: R) throws(IOError) {
         records.append(record)
@@ -72,6 +72,7 @@ final class ExternalSorter<R: SortRecord> {
         for record in records { try writer.write(record) }
         try writer.finish()
         runs.append(path)
+        runCount += 1
         records.removeAll(keepingCapacity: true)
     }
 

@@ -23,7 +23,8 @@ public struct MinHashDedup: BarrierStage {
     public let seed: UInt64
     public let verify: Bool
     public let threshold: Double
-    public let memoryMB: Int
+    /// Memory for sorting band hashes and pairs, in bytes.
+    public internal(set) var memoryBytes: Int
     /// How many band groups step 2 is split into; 0 means one per worker.
     public let bandGroups: Int
     let hasher: MinHasher
@@ -39,7 +40,7 @@ public struct MinHashDedup: BarrierStage {
         self.seed = seed
         self.verify = verify
         self.threshold = threshold
-        self.memoryMB = memoryMB
+        memoryBytes = memoryMB << 20
         self.bandGroups = bandGroups
         hasher = MinHasher(count: bands * rows, seed: seed)
     }
@@ -97,7 +98,7 @@ public struct MinHashDedup: BarrierStage {
         let concurrent = max(1, min(context.workers, groups.count))
         let runs = Mutex(0)
         try parallelForEach(count: groups.count, workers: context.workers) { g in
-            let spilled = try resolveBandGroup(context, group: g, bands: groups[g], memoryBytes: memoryMB << 20 / concurrent)
+            let spilled = try resolveBandGroup(context, group: g, bands: groups[g], memoryBytes: memoryBytes / concurrent)
             runs.withLock { $0 += spilled }
         }
         var stats = DedupStats()
@@ -207,7 +208,7 @@ public struct MinHashDedup: BarrierStage {
     /// each and writes the results (see ``DedupResults``).
     public func cluster(_ context: BarrierContext, groups: Int, stats: inout DedupStats) throws {
         let folder = context.folder
-        let sorter = ExternalSorter<Pair64>(folder: folder, name: "pairs", memoryBytes: memoryMB << 20)
+        let sorter = ExternalSorter<Pair64>(folder: folder, name: "pairs", memoryBytes: memoryBytes)
         for g in 0..<groups {
             let reader = try BinaryReader(path: Self.pairPath(folder, g))
             while try !reader.atEnd() { try sorter.add(try reader.read(Pair64.self)) }

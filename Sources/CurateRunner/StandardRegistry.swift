@@ -1,4 +1,5 @@
 import CurateCore
+import CurateDedup
 import CurateFilters
 import CurateIngest
 
@@ -6,8 +7,10 @@ extension Registry {
     /// Every stage type and input format that curate ships.
     public static let standard = Registry(
         stages: [
-            HTMLExtractStage.definition,
+            ExactDedup.definition,
+        HTMLExtractStage.definition,
             LengthFilter.definition,
+        MinHashDedup.definition,
             NormalizeStage.definition,
         ],
         inputFormats: [
