@@ -8,9 +8,9 @@ extension Registry {
     public static let standard = Registry(
         stages: [
             ExactDedup.definition,
-        HTMLExtractStage.definition,
+            HTMLExtractStage.definition,
             LengthFilter.definition,
-        MinHashDedup.definition,
+            MinHashDedup.definition,
             NormalizeStage.definition,
         ],
         inputFormats: [
