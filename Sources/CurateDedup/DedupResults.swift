@@ -1,4 +1,5 @@
 import CurateCore
+import Foundation
 import CurateIO
 #if canImport(Glibc)
 import Glibc
@@ -169,5 +170,16 @@ public struct DuplicateFilter: Stage {
     public func process(_ document: inout Document) -> Verdict {
         guard let drop = drops[Key(input: document.source.input, offset: document.source.offset)] else { return .keep }
         return .drop(reason: reason, metrics: drop.metrics, detail: drop.keptID)
+    }
+}
+
+extension DedupResults {
+    /// Deletes the intermediate files `resolve` left in `folder` (all but the results).
+    static func removeWorkFiles(in folder: String) {
+        let keep: Set<String> = [dropsFile, statsFile]
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where !keep.contains(name) && (name.hasSuffix(".bin") || name.hasSuffix(".idx")) {
+            try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")
+        }
     }
 }

@@ -63,6 +63,7 @@ public struct ExactDedup: BarrierStage {
         stats.documents = counts.withLock { $0.reduce(0, +) }
         stats.spilledRuns = sorter.runCount
         try DedupResults.write(entries, stats: &stats, context: context)
+        DedupResults.removeWorkFiles(in: context.folder)
     }
 
     public func load(_ context: BarrierContext) throws -> any Stage {

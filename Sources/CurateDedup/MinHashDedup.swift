@@ -106,6 +106,7 @@ public struct MinHashDedup: BarrierStage {
         stats.documentsWithoutShingles = empty.withLock { $0 }
         stats.spilledRuns = runs.withLock { $0 }
         try cluster(context, groups: groups.count, stats: &stats)
+        DedupResults.removeWorkFiles(in: context.folder)
     }
 
     public func load(_ context: BarrierContext) throws -> any Stage {

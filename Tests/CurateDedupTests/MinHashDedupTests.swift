@@ -1,4 +1,5 @@
 import CurateCore
+import Foundation
 import Testing
 @testable import CurateDedup
 
@@ -35,6 +36,12 @@ import Testing
         #expect(stats.clusterSizes == [2: 4, 3: 1])
         #expect(stats.duplicatesRemoved == 6)
         #expect(stats.duplicatesByInput == ["corpus.jsonl": 6])
+        // Only the results stay, and loading them again (a resumed run) gives the same stage.
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: harness.folder)) == ["drops.bin", "stats.json"])
+        let reloaded = try MinHashDedup().load(harness.context(workers: 1))
+        var copy = try corpus()[3]
+        #expect(reloaded.process(&copy) == .drop(reason: "minhash_dedup", metrics: [Metric("jaccard_estimate", 92.0 / 112)],
+                                                 detail: "roosevelt-1945"))
         let lincoln = harness.clusters.all.filter { $0.keptID == "lincoln-1865" }
         #expect(lincoln == [
             ClusterMember(documentID: "lincoln-1865", keptID: "lincoln-1865", estimatedJaccard: 1, exactJaccard: nil),
