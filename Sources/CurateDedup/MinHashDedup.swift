@@ -137,7 +137,7 @@ public struct MinHashDedup: BarrierStage {
         try context.forEachDocument(part) { document in
             shingler.shingles(of: document.text, into: &hashes)
             if hashes.isEmpty { withoutShingles += 1 }
-            signature.withUnsafeMutableBufferPointer { hasher.signature(of: hashes, into: $0) }
+            signature.withUnsafeMutableBufferPointer { hasher.signature(of: &hashes, into: $0) }
             try signature.withUnsafeBufferPointer { try signatures.write($0) }
             try DocumentTable.append(document, to: identities)
             if let shingleSets, let shingleIndex {

@@ -24,17 +24,20 @@ public struct MinHasher: Sendable {
     }
 
     /// Writes the signature of `shingles` into `signature` (`count` values). Without
-    /// shingles every value is `prime`, which no permuted hash reaches.
-    public func signature(of shingles: [UInt64], into signature: UnsafeMutableBufferPointer<UInt64>) {
+    /// shingles every value is `prime`, which no permuted hash reaches. `shingles` is
+    /// reduced modulo `prime` in place.
+    public func signature(of shingles: inout [UInt64], into signature: UnsafeMutableBufferPointer<UInt64>) {
         precondition(signature.count == count)
         signature.update(repeating: Self.prime)
+        shingles.withUnsafeMutableBufferPointer { x in
+            for i in x.indices { x[i] = Self.reduce(x[i]) }
+        }
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                shingles.withUnsafeBufferPointer { shingles in
-                    for h in shingles {
-                        let x = Self.reduce(h)
+                shingles.withUnsafeBufferPointer { x in
+                    for h in x {
                         for k in 0..<signature.count {
-                            let v = Self.permute(x, a[k], b[k])
+                            let v = Self.permute(h, a[k], b[k])
                             if v < signature[k] { signature[k] = v }
                         }
                     }

@@ -28,50 +28,76 @@ public struct TextSimplifier: Sendable {
 
     /// Simplifies `bytes` (UTF-8; invalid sequences are read as U+FFFD) into `text`.
     public mutating func simplify(_ bytes: UnsafeBufferPointer<UInt8>) {
-        text.removeAll(keepingCapacity: true)
-        wordStarts.removeAll(keepingCapacity: true)
-        wordEnds.removeAll(keepingCapacity: true)
+        var out = text, starts = wordStarts, ends = wordEnds
+        text = []; wordStarts = []; wordEnds = []
+        out.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        out.reserveCapacity(bytes.count + 16)
         let table = ScalarTable.shared
+        let ascii = table.ascii
         var inWord = false
         var i = 0
         let n = bytes.count
-        @inline(__always) func beginWord() {
-            if !inWord {
-                if !text.isEmpty { text.append(0x20) }
-                wordStarts.append(text.count)
-                inWord = true
-            }
-        }
-        @inline(__always) func endWord() {
-            if inWord {
-                wordEnds.append(text.count)
-                inWord = false
-            }
-        }
         while i < n {
+            let byte = bytes[i]
+            if byte < 0x80 {
+                let mapped = ascii[Int(byte)]
+                if mapped > ScalarTable.asciiDigit {
+                    if !inWord {
+                        if !out.isEmpty { out.append(0x20) }
+                        starts.append(out.count)
+                        inWord = true
+                    }
+                    out.append(mapped)
+                    i += 1
+                    continue
+                }
+                if mapped == ScalarTable.asciiSpace {
+                    if inWord {
+                        ends.append(out.count)
+                        inWord = false
+                    }
+                    i += 1
+                    continue
+                }
+            }
             let (scalar, length) = Self.scalar(bytes, at: i)
             let entry = table.entry(scalar)
-            switch entry & ScalarTable.kindMask {
+            let kind = entry & ScalarTable.kindMask
+            if kind == ScalarTable.space {
+                if inWord {
+                    ends.append(out.count)
+                    inWord = false
+                }
+                i += length
+                continue
+            }
+            if kind == ScalarTable.drop {
+                i += length
+                continue
+            }
+            if !inWord {
+                if !out.isEmpty { out.append(0x20) }
+                starts.append(out.count)
+                inWord = true
+            }
+            switch kind {
             case ScalarTable.copy:
-                beginWord()
-                for k in 0..<length { text.append(bytes[i + k]) }
-                i += length
-            case ScalarTable.space:
-                endWord()
-                i += length
-            case ScalarTable.drop:
+                for k in 0..<length { out.append(bytes[i + k]) }
                 i += length
             case ScalarTable.digit:
-                beginWord()
-                text.append(0x30)
+                out.append(0x30)
                 i = Self.skipNumber(bytes, from: i + length, table: table)
             default:
-                beginWord()
-                table.appendReplacement(entry, to: &text)
+                table.appendReplacement(entry, to: &out)
                 i += length
             }
         }
-        endWord()
+        if inWord { ends.append(out.count) }
+        text = out
+        wordStarts = starts
+        wordEnds = ends
     }
 
     /// The end of the number whose first digit ends at `i`: more digits, then optionally one
@@ -119,7 +145,8 @@ public struct TextSimplifier: Sendable {
 
 /// What simplification does to each scalar, as a two-level table built once from the
 /// Unicode data of the Swift runtime and Foundation.
-final class ScalarTable: Sendable {
+/// Immutable once built, hence safe to share between threads.
+final class ScalarTable: @unchecked Sendable {
     static let shared = ScalarTable()
 
     static let kindMask: UInt32 = 7
@@ -134,9 +161,13 @@ final class ScalarTable: Sendable {
     /// Replaced by `length = entry >> 3 & 31` bytes at `offset = entry >> 8` of `replacements`.
     static let replace: UInt32 = 4
 
-    private let blockIndex: [UInt16]
-    private let blocks: [UInt32]
+    private let blockIndex: UnsafeMutablePointer<UInt16>
+    private let blocks: UnsafeMutablePointer<UInt32>
     private let replacements: [UInt8]
+    /// For ASCII bytes: the output byte, or ``asciiSpace`` or ``asciiDigit``.
+    let ascii: UnsafeMutablePointer<UInt8>
+    static let asciiSpace: UInt8 = 0
+    static let asciiDigit: UInt8 = 1
 
     /// datatrove's punctuation set, besides the control characters.
     private static let punctuation: Set<UInt32> = Set(
@@ -147,8 +178,10 @@ final class ScalarTable: Sendable {
         var kinds = [UInt32?](repeating: ScalarTable.copy, count: 0x110000)
         var pending: [UInt32] = []
         var lowered = ""
-        for value in UInt32(0)..<0x110000 {
+        // Past U+323AF only tags and variation selectors are assigned outside private use.
+        for value in Array(UInt32(0)..<0x32400) + Array(UInt32(0xE0000)..<0xE0200) {
             guard let scalar = Unicode.Scalar(value) else { continue }
+            if ScalarTable.isUnifiedIdeograph(value) { continue }
             if value < 9 || (value > 10 && value < 32) || (value >= 127 && value < 160) {
                 kinds[Int(value)] = ScalarTable.space
                 continue
@@ -240,18 +273,35 @@ final class ScalarTable: Sendable {
                 blockIndex[block] = id
             }
         }
-        self.blockIndex = blockIndex
-        self.blocks = blocks
+        // The shared table lives as long as the process.
+        self.blockIndex = .allocate(capacity: blockIndex.count)
+        self.blockIndex.initialize(from: blockIndex, count: blockIndex.count)
+        self.blocks = .allocate(capacity: blocks.count)
+        self.blocks.initialize(from: blocks, count: blocks.count)
         self.replacements = replacements
+        ascii = .allocate(capacity: 128)
+        for byte in 0..<128 {
+            let entry = blocks[Int(blockIndex[0]) << 8 | byte]
+            switch entry & ScalarTable.kindMask {
+            case ScalarTable.space: ascii[byte] = ScalarTable.asciiSpace
+            case ScalarTable.digit: ascii[byte] = ScalarTable.asciiDigit
+            case ScalarTable.replace: ascii[byte] = replacements[Int(entry >> 8)]
+            default: ascii[byte] = UInt8(byte)
+            }
+        }
+    }
+
+    /// CJK unified ideographs: letters without case or decomposition.
+    private static func isUnifiedIdeograph(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0x20000...0x2A6DF, 0x2A700...0x2EBEF, 0x30000...0x3134F: true
+        default: false
+        }
     }
 
     @inline(__always)
     func entry(_ scalar: UInt32) -> UInt32 {
-        blocks.withUnsafeBufferPointer { b in
-            blockIndex.withUnsafeBufferPointer { index in
-                b[Int(index[Int(scalar >> 8)]) << 8 | Int(scalar & 0xFF)]
-            }
-        }
+        blocks[Int(blockIndex[Int(scalar >> 8)]) << 8 | Int(scalar & 0xFF)]
     }
 
     @inline(__always)

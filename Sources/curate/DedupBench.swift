@@ -57,7 +57,7 @@ struct DedupBench: ParsableCommand {
                 var sum: UInt64 = 0
                 for i in stride(from: t, to: all.count, by: threads) {
                     shingler.shingles(of: all[i], into: &hashes)
-                    signature.withUnsafeMutableBufferPointer { hasher.signature(of: hashes, into: $0) }
+                    signature.withUnsafeMutableBufferPointer { hasher.signature(of: &hashes, into: $0) }
                     sum &+= signature[0]
                 }
                 checksum.withLock { $0 &+= sum }
@@ -147,7 +147,7 @@ struct DedupBench: ParsableCommand {
                 shingler.shingles(of: text, into: &hashes)
                 sets.append(Set(hashes))
                 var signature = [UInt64](repeating: 0, count: hasher.count)
-                signature.withUnsafeMutableBufferPointer { hasher.signature(of: hashes, into: $0) }
+                signature.withUnsafeMutableBufferPointer { hasher.signature(of: &hashes, into: $0) }
                 signatures.append(signature)
             }
             var out = ""
