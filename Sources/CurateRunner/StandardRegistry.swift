@@ -1,4 +1,5 @@
 import CurateCore
+import CurateDedup
 import CurateFilters
 import CurateIngest
 
@@ -6,9 +7,11 @@ extension Registry {
     /// Every stage type and input format that curate ships.
     public static let standard = Registry(
         stages: [
+            ExactDedup.definition,
             HTMLExtractStage.definition,
             LanguageFilter.definition,
             LengthFilter.definition,
+            MinHashDedup.definition,
             NormalizeStage.definition,
         ],
         inputFormats: [

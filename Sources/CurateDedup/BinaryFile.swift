@@ -1,0 +1,163 @@
+import CurateIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A buffered writer of fixed-layout values to a new file.
+final class BinaryWriter {
+    let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private(set) var bytesWritten: Int64 = 0
+
+    init(path: String) throws(IOError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ioError(path, "cannot create") }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit { close(fd) }
+
+    func write<T: BitwiseCopyable>(_ value: T) throws(IOError) {
+        withUnsafeBytes(of: value) { buffer.append(contentsOf: $0) }
+        bytesWritten += Int64(MemoryLayout<T>.size)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func write(_ values: UnsafeBufferPointer<UInt64>) throws(IOError) {
+        buffer.append(contentsOf: UnsafeRawBufferPointer(values))
+        bytesWritten += Int64(values.count * 8)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func write(bytes: [UInt8]) throws(IOError) {
+        try write(UInt32(bytes.count))
+        buffer.append(contentsOf: bytes)
+        bytesWritten += Int64(bytes.count)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func write(string: String) throws(IOError) {
+        try write(bytes: Array(string.utf8))
+    }
+
+    func flush() throws(IOError) {
+        var done = 0
+        let count = buffer.count
+        let failed = buffer.withUnsafeBytes { raw -> Bool in
+            while done < count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return true
+                }
+                done += n
+            }
+            return false
+        }
+        if failed { throw ioError(path, "write failed") }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws(IOError) {
+        try flush()
+    }
+}
+
+/// A buffered sequential reader of what a ``BinaryWriter`` wrote, with positioned reads
+/// for random access.
+final class BinaryReader {
+    let path: String
+    private let fd: Int32
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var position: Int64 = 0
+
+    init(path: String, bufferSize: Int = 1 << 20) throws(IOError) {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError(path, "cannot open") }
+        buffer = [UInt8](repeating: 0, count: bufferSize)
+    }
+
+    deinit { close(fd) }
+
+    /// Whether every byte has been read.
+    func atEnd() throws(IOError) -> Bool {
+        if start < end { return false }
+        try refill(atLeast: 1)
+        return start == end
+    }
+
+    func read<T: BitwiseCopyable>(_: T.Type) throws(IOError) -> T {
+        let size = MemoryLayout<T>.size
+        if end - start < size { try refill(atLeast: size) }
+        guard end - start >= size else { throw truncated() }
+        let value = buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) }
+        start += size
+        position += Int64(size)
+        return value
+    }
+
+    func readBytes() throws(IOError) -> [UInt8] {
+        let count = Int(try read(UInt32.self))
+        if end - start < count { try refill(atLeast: count) }
+        guard end - start >= count else { throw truncated() }
+        let bytes = Array(buffer[start..<start + count])
+        start += count
+        position += Int64(count)
+        return bytes
+    }
+
+    func readString() throws(IOError) -> String {
+        String(decoding: try readBytes(), as: UTF8.self)
+    }
+
+    /// Fills `values` from the file at byte `offset`, without moving the sequential position.
+    func read(into values: UnsafeMutableBufferPointer<UInt64>, at offset: Int64) throws(IOError) {
+        let raw = UnsafeMutableRawBufferPointer(values)
+        var done = 0
+        while done < raw.count {
+            let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ioError(path, "read failed")
+            }
+            if n == 0 { throw IOError(path: path, offset: offset + Int64(done), "file ends early") }
+            done += n
+        }
+    }
+
+    private func refill(atLeast size: Int) throws(IOError) {
+        if start > 0 {
+            let remaining = end - start
+            buffer.withUnsafeMutableBytes { raw in
+                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: remaining)
+            }
+            start = 0
+            end = remaining
+        }
+        if buffer.count < size { buffer += [UInt8](repeating: 0, count: size - buffer.count) }
+        while end < size {
+            let capacity = buffer.count - end
+            let n = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + end, capacity) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ioError(path, "read failed")
+            }
+            if n == 0 { break }
+            end += n
+        }
+    }
+
+    private func truncated() -> IOError {
+        IOError(path: path, offset: position, "file ends inside a record")
+    }
+}
+
+/// An error for a failed system call on `path`, with the system's reason.
+func ioError(_ path: String, _ action: String) -> IOError {
+    IOError(path: path, "\(action): \(String(cString: strerror(errno)))")
+}

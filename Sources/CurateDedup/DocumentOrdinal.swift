@@ -1,0 +1,10 @@
+/// A document's position in plan order: its part's index in the high 24 bits, its index
+/// within the part in the low 40. Ordinals sort in plan order.
+public struct DocumentOrdinal {
+    public static func make(part: Int, index: Int) -> UInt64 {
+        UInt64(part) << 40 | UInt64(index)
+    }
+
+    public static func part(_ ordinal: UInt64) -> Int { Int(ordinal >> 40) }
+    public static func index(_ ordinal: UInt64) -> Int { Int(ordinal & (1 << 40 - 1)) }
+}

@@ -1,0 +1,144 @@
+import CurateIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fixed-size record that ``ExternalSorter`` can spill to disk.
+public protocol SortRecord: Comparable, BitwiseCopyable, Sendable {}
+
+/// Two 64-bit words ordered lexicographically.
+public struct Pair64: SortRecord {
+    public var first: UInt64
+    public var second: UInt64
+
+    public init(_ first: UInt64, _ second: UInt64) {
+        self.first = first
+        self.second = second
+    }
+
+    public static func < (l: Pair64, r: Pair64) -> Bool {
+        (l.first, l.second) < (r.first, r.second)
+    }
+}
+
+/// Three 64-bit words ordered lexicographically.
+public struct Triple64: SortRecord {
+    public var first: UInt64
+    public var second: UInt64
+    public var third: UInt64
+
+    public init(_ first: UInt64, _ second: UInt64, _ third: UInt64) {
+        self.first = first
+        self.second = second
+        self.third = third
+    }
+
+    public static func < (l: Triple64, r: Triple64) -> Bool {
+        (l.first, l.second, l.third) < (r.first, r.second, r.third)
+    }
+}
+
+/// Sorts more records than fit in memory: records are collected up to `memoryBytes`,
+/// sorted and written as a run; `sorted` merges the runs.
+final class ExternalSorter<R: SortRecord> {
+    private let folder: String
+    private let name: String
+    private let capacity: Int
+    private var records: [R] = []
+    private var runs: [String] = []
+    private(set) var count = 0
+
+    /// Keeps at most `memoryBytes` of records in memory (at least 16 records).
+    init(folder: String, name: String, memoryBytes: Int) {
+        self.folder = folder
+        self.name = name
+        capacity = max(16, memoryBytes / MemoryLayout<R>.stride)
+        records.reserveCapacity(min(capacity, 1 << 16))
+    }
+
+    /// How many sorted runs were written to disk.
+    private(set) var runCount = 0
+
+    func add(_ record: R) throws(IOError) {
+        records.append(record)
+        count += 1
+        if records.count >= capacity { try spill() }
+    }
+
+    private func spill() throws(IOError) {
+        records.sort()
+        let path = "\(folder)/\(name).run\(runs.count)"
+        let writer = try BinaryWriter(path: path)
+        for record in records { try writer.write(record) }
+        try writer.finish()
+        runs.append(path)
+        runCount += 1
+        records.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` with every record in ascending order, then deletes the runs.
+    func sorted(_ body: (R) throws -> Void) throws {
+        records.sort()
+        if runs.isEmpty {
+            for record in records { try body(record) }
+            records = []
+            return
+        }
+        if !records.isEmpty { try spill() }
+        records = []
+        // Each run is read through its own buffer; the runs share the budget.
+        let bufferSize = max(4096, capacity * MemoryLayout<R>.stride / max(1, runs.count))
+        let readers = try runs.map { path throws(IOError) in try BinaryReader(path: path, bufferSize: bufferSize) }
+        var heap = MergeHeap<R>()
+        for (index, reader) in readers.enumerated() where try !reader.atEnd() {
+            heap.push(try reader.read(R.self), source: index)
+        }
+        while let (record, source) = heap.pop() {
+            try body(record)
+            let reader = readers[source]
+            if try !reader.atEnd() { heap.push(try reader.read(R.self), source: source) }
+        }
+        for path in runs { _ = path.withCString { unlink($0) } }
+        runs = []
+    }
+}
+
+/// A binary min-heap of records tagged with the run they came from; ties go to the lower run.
+struct MergeHeap<R: Comparable> {
+    private var items: [(R, Int)] = []
+
+    private static func less(_ x: (R, Int), _ y: (R, Int)) -> Bool {
+        x.0 < y.0 || (x.0 == y.0 && x.1 < y.1)
+    }
+
+    mutating func push(_ record: R, source: Int) {
+        items.append((record, source))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard Self.less(items[i], items[parent]) else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> (R, Int)? {
+        guard !items.isEmpty else { return nil }
+        let top = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var smallest = i
+                if l < items.count, Self.less(items[l], items[smallest]) { smallest = l }
+                if r < items.count, Self.less(items[r], items[smallest]) { smallest = r }
+                if smallest == i { break }
+                items.swapAt(i, smallest)
+                i = smallest
+            }
+        }
+        return top
+    }
+}

@@ -1,0 +1,85 @@
+/// MinHash signatures: for each of `count` permutations `h -> (a * h + b) mod (2^61 - 1)`,
+/// the least permuted shingle hash. `a` and `b` are drawn from `seed` with SplitMix64, so
+/// the same seed gives the same permutations everywhere.
+public struct MinHasher: Sendable {
+    /// The Mersenne prime 2^61 - 1.
+    public static let prime: UInt64 = (1 << 61) - 1
+
+    public let seed: UInt64
+    public let a: [UInt64]
+    public let b: [UInt64]
+
+    public var count: Int { a.count }
+
+    public init(count: Int, seed: UInt64) {
+        self.seed = seed
+        var state = seed
+        var a: [UInt64] = [], b: [UInt64] = []
+        for _ in 0..<count {
+            a.append(1 + Self.below(Self.prime - 1, &state))
+            b.append(Self.below(Self.prime, &state))
+        }
+        self.a = a
+        self.b = b
+    }
+
+    /// Writes the signature of `shingles` into `signature` (`count` values). Without
+    /// shingles every value is `prime`, which no permuted hash reaches. `shingles` is
+    /// reduced modulo `prime` in place.
+    public func signature(of shingles: inout [UInt64], into signature: UnsafeMutableBufferPointer<UInt64>) {
+        precondition(signature.count == count)
+        signature.update(repeating: Self.prime)
+        shingles.withUnsafeMutableBufferPointer { x in
+            for i in x.indices { x[i] = Self.reduce(x[i]) }
+        }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                shingles.withUnsafeBufferPointer { x in
+                    for h in x {
+                        for k in 0..<signature.count {
+                            let v = Self.permute(h, a[k], b[k])
+                            if v < signature[k] { signature[k] = v }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `(a * x + b) mod prime` for `x`, `a` and `b` below `prime`.
+    @inline(__always)
+    static func permute(_ x: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (high, low) = a.multipliedFullWidth(by: x)
+        // a * x < 2^122: split at bit 61 and fold, since 2^61 = 1 (mod prime).
+        var v = (low & prime) &+ (high << 3 | low >> 61) &+ b
+        v = (v & prime) &+ (v >> 61)
+        return v >= prime ? v &- prime : v
+    }
+
+    /// `h mod prime`.
+    @inline(__always)
+    static func reduce(_ h: UInt64) -> UInt64 {
+        let v = (h & prime) &+ (h >> 61)
+        return v >= prime ? v &- prime : v
+    }
+
+    /// A uniform value below `bound` from a SplitMix64 stream (rejection sampling).
+    private static func below(_ bound: UInt64, _ state: inout UInt64) -> UInt64 {
+        let limit = UInt64.max - UInt64.max % bound
+        while true {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            if z < limit { return z % bound }
+        }
+    }
+
+    /// The share of positions where two signatures agree: the estimated Jaccard similarity.
+    public static func similarity(_ x: UnsafeBufferPointer<UInt64>, _ y: UnsafeBufferPointer<UInt64>) -> Double {
+        var equal = 0
+        for k in 0..<x.count where x[k] == y[k] { equal += 1 }
+        return x.isEmpty ? 0 : Double(equal) / Double(x.count)
+    }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Dedup benchmark: MinHash signature throughput (curate vs rensa, datasketch, datatrove 0.10.1),
+# whole minhash_dedup on 1M synthetic documents (docs/s, peak RSS), and detection quality
+# (per Jaccard decile vs 1-(1-s^8)^14, precision / recall at 0.8 with and without verification).
+# Usage: bench/dedup.sh [N_SYNTHETIC]   (default 1000000; needs ../shared/data/text; CURATE_SHARED moves it)
+# Needs `curate dedup-bench` (Sources/curate/DedupBench.swift) registered in Curate.swift.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SHARED="${CURATE_SHARED:-$ROOT/../shared}"
+WORK="$ROOT/bench/work/dedup"
+N_SYNTHETIC="${1:-1000000}"
+THREADS="$(nproc)"
+mkdir -p "$WORK"
+
+echo "== building curate (release)" >&2
+(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
+CURATE="$ROOT/.build-release/release/curate"
+
+echo "== reference tools (PyPI)" >&2
+VENV="$ROOT/bench/work/venv-dedup"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q rensa datasketch "datatrove==0.10.1" xxhash numpy >&2
+PY="$VENV/bin/python"
+DATA="$ROOT/bench/dedup_data.py"
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+[ -s "$WORK/paragraphs.jsonl" ] || "$PY" "$DATA" paragraphs "$SHARED/data" "$WORK/paragraphs.jsonl"
+[ -s "$WORK/docs.jsonl" ] || "$PY" "$DATA" docs "$WORK/paragraphs.jsonl" 20000 "$WORK/docs.jsonl"
+
+echo
+echo "### Signatures: 20,000 documents (2-6 paragraphs of ../shared/data/text), 112 permutations"
+echo
+echo "| tool | threads | docs/s | curate / tool |"
+echo "|---|---|---|---|"
+for threads in 1 "$THREADS"; do
+    ours=$("$CURATE" dedup-bench signatures --threads "$threads" "$WORK/docs.jsonl")
+    ours_rate=$(field "$ours" docs_per_s)
+    printf "| curate (datatrove simplification, word 5-grams, xxh3, mod 2^61-1) | %s | %.0f | 1.00 |\n" "$threads" "$ours_rate"
+    for tool in rensa-words rensa-5grams datasketch datatrove; do
+        ref=$("$PY" "$DATA" refsig "$tool" "$threads" "$WORK/docs.jsonl")
+        rate=$(field "$ref" docs_per_s)
+        python3 -c "import sys; print(f'| {sys.argv[1]} | {sys.argv[2]} | {float(sys.argv[3]):.0f} | {float(sys.argv[4])/float(sys.argv[3]):.2f} |')" \
+            "$tool" "$threads" "$rate" "$ours_rate"
+    done
+done
+
+echo
+echo "### Whole minhash_dedup: $N_SYNTHETIC synthetic documents (real paragraphs, 30% edited copies)"
+echo
+SYN="$WORK/synthetic-$N_SYNTHETIC"
+[ -s "$SYN/part-00015.jsonl" ] || "$PY" "$DATA" synthetic "$WORK/paragraphs.jsonl" "$N_SYNTHETIC" 16 "$SYN"
+echo "| memory_mb | workers | docs | dropped | candidate pairs | clusters | spilled runs | seconds | docs/s | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for setting in "256 $THREADS" "64 $THREADS" "64 1"; do
+    set -- $setting
+    out=$(/usr/bin/time -f "%M" -o "$WORK/time.txt" "$CURATE" dedup-bench run --workers "$2" --memory-mb "$1" --folder "$WORK/run" "$SYN"/part-*.jsonl)
+    python3 - "$out" "$1" "$2" "$(cat "$WORK/time.txt")" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['docs']} | {r['dropped']} | {r['candidate_pairs']} | {r['clusters']} | "
+      f"{r['spilled_runs']} | {r['total_seconds']:.1f} | {r['docs_per_s']:,.0f} | {int(sys.argv[4])/1024:.0f} |")
+PY
+done
+rm -rf "$WORK/run"
+
+echo
+echo "### Quality: 300 families x 17 documents (edits 1-30%, paragraph swap, boilerplate, cut)"
+echo
+Q="$WORK/quality.jsonl"
+[ -s "$Q" ] || "$PY" "$DATA" quality "$WORK/paragraphs.jsonl" 300 "$Q" "$WORK/quality-pairs.tsv"
+"$CURATE" dedup-bench pairs "$Q" "$WORK/quality-pairs.tsv" > "$WORK/quality-scored.tsv"
+"$CURATE" dedup-bench run --workers "$THREADS" --folder "$WORK/q-plain" --clusters "$WORK/clusters-plain.tsv" "$Q" > /dev/null
+"$CURATE" dedup-bench run --workers "$THREADS" --verify --folder "$WORK/q-verified" --clusters "$WORK/clusters-verified.tsv" "$Q" > /dev/null
+"$PY" "$DATA" score "$WORK/quality-scored.tsv" "$WORK/clusters-plain.tsv" "$WORK/clusters-verified.tsv" "$Q"
