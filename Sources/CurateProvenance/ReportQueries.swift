@@ -14,7 +14,7 @@ public struct ReportData: Sendable {
     public var lengths: Bars
     /// Documents per identified language: all, and kept.
     public var languages: Bars
-    /// Dedup clusters per size (documents in the cluster, the kept one included).
+    /// Dedup clusters per size (documents in the cluster, the kept one included; clusters of one are not recorded).
     public var clusterSizes: Bars
     public var shards: [ShardRecord]
     public var tokenizers: [TokenizerRecord]
@@ -64,7 +64,7 @@ extension ProvenanceStore {
 
     private func clusterSizes() throws -> ReportData.Bars {
         let rows = try rows("""
-            SELECT size, COUNT(*) FROM (SELECT kept_doc_id, COUNT(*) + 1 AS size FROM dedup_clusters GROUP BY stage, kept_doc_id)
+            SELECT size, COUNT(*) FROM (SELECT kept_doc_id, COUNT(*) AS size FROM dedup_clusters GROUP BY stage, kept_doc_id)
             GROUP BY size ORDER BY size
             """)
         return ReportData.Bars(labels: rows.map { String($0[0].int ?? 0) }, values: rows.map { [Int($0[1].int ?? 0)] })
