@@ -4,6 +4,10 @@
 # Speed: texts/s spent in predict (reading and printing excluded on both sides; curate's
 # end-to-end time is printed too). Parity: the share of texts whose top-1 label is the same
 # and whose probability is within 1e-4; every disagreement is listed.
+# Then the `language` stage (curate run, 1 worker) vs datatrove 0.10.1's LanguageFilter (with
+# fasttext-numpy2-wheel, as datatrove asks, in its own virtualenv) on the same texts, for a few
+# option sets: the share of documents with the same keep/drop decision, and of kept documents with
+# the same metadata.language and a language_score within 1e-4; every disagreement is listed.
 # Usage: bench/langid.sh [MODEL]   (default resources/models/lid.176.ftz; CURATE_SHARED moves ../shared)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -104,5 +108,81 @@ print(f"disagreements: {len(disagreements)}")
 for d in disagreements:
     print("  " + d)
 PY
+echo "== datatrove 0.10.1 (PyPI) in its own virtualenv: it needs numpy 2" >&2
+DTVENV="$ROOT/bench/work/venv-langid-datatrove"
+[ -x "$DTVENV/bin/python" ] || python3 -m venv "$DTVENV"
+"$DTVENV/bin/pip" install -q datatrove==0.10.1 fasttext-numpy2-wheel==0.9.2 regex fasteners >&2
+
+cat > "$WORK/run_datatrove.py" <<'PY'
+import json, sys, time
+from datatrove.data import Document
+from datatrove.pipeline.filters import LanguageFilter
+from fasttext.FastText import _FastText
+model_path, docs_path, options, out_path = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+stage = LanguageFilter(languages=options.get("languages"), language_threshold=options.get("min_score", 0.65))
+stage.model._model = _FastText(model_path)  # the same file as curate's, not a download of lid.176.bin
+docs = [Document(text=d["text"], id=d["id"]) for d in map(json.loads, open(docs_path, encoding="utf-8"))]
+start = time.perf_counter()
+kept = [stage.filter(d) for d in docs]
+seconds = time.perf_counter() - start
+with open(out_path, "w") as f:
+    for d, k in zip(docs, kept):
+        f.write(json.dumps({"id": d.id, "kept": bool(k), "language": d.metadata["language"],
+                            "language_score": d.metadata["language_score"]}) + "\n")
+print(json.dumps({"docs": len(docs), "seconds": seconds}))
+PY
+
+echo
+echo "### language stage vs datatrove LanguageFilter, $(wc -l < "$DOCS") documents, 1 worker"
+echo
+echo "| options | curate stage s | curate docs/s | datatrove s | datatrove docs/s | speed-up | same decision | same language+score (kept) |"
+echo "|---|---|---|---|---|---|---|---|"
+for options in '{}' '{"languages": ["ru", "uk", "be", "bn"]}' '{"languages": ["uk", "be"], "min_score": 0.2}'; do
+    run="$WORK/run-$(echo "$options" | md5sum | cut -c1-8)"
+    rm -rf "$run"
+    python3 - "$WORK/pipeline.json" "$DOCS" "$MODEL" "$options" "$run" <<'PY'
+import json, sys
+path, docs, model, options, run = sys.argv[1:6]
+stage = {"type": "language", "model": model, **json.loads(options)}
+json.dump({"name": "langid-bench", "inputs": [{"format": "jsonl", "paths": [docs]}], "stages": [stage],
+           "output": run, "workers": 1}, open(path, "w"))
+PY
+    report=$("$CURATE" run "$WORK/pipeline.json" --json --quiet 2>/dev/null)
+    dt=$("$DTVENV/bin/python" "$WORK/run_datatrove.py" "$MODEL" "$DOCS" "$options" "$WORK/datatrove.jsonl" 2>/dev/null)
+    zstd -dcq "$run"/docs/*.jsonl.zst > "$WORK/kept.jsonl"  # zstd: installed by scripts/setup.sh
+    python3 -c 'import json, sqlite3, sys; rows = sqlite3.connect(sys.argv[1]).execute("SELECT doc_id, status, reason FROM documents")
+json.dump([dict(zip(("doc_id", "status", "reason"), r)) for r in rows], open(sys.argv[2], "w"))' "$run/provenance.sqlite" "$WORK/decisions.json"
+    python3 - "$options" "$report" "$dt" "$WORK" <<'PY'
+import json, sys
+options, report, dt, work = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4]
+stage = next(s for s in report["stages"] if s["type"] == "language")
+ours = {r["doc_id"]: r for r in json.load(open(f"{work}/decisions.json"))}
+kept = {d["id"]: d for d in map(json.loads, open(f"{work}/kept.jsonl", encoding="utf-8"))}
+ref = [json.loads(l) for l in open(f"{work}/datatrove.jsonl")]
+same = same_meta = kept_both = 0
+problems = []
+for r in ref:
+    o = ours[r["id"]]
+    ok = (o["status"] == "kept") == r["kept"]
+    same += ok
+    if not ok:
+        problems.append(f"{r['id']}: curate {o['status']} {o['reason']}, datatrove {'kept' if r['kept'] else 'dropped'} ({r['language']} {r['language_score']!r})")
+    if r["kept"] and r["id"] in kept:
+        kept_both += 1
+        m = kept[r["id"]].get("metadata", {})
+        if m.get("language") == r["language"] and abs(m.get("language_score", -1) - r["language_score"]) <= 1e-4:
+            same_meta += 1
+        else:
+            problems.append(f"{r['id']}: metadata curate {m.get('language')} {m.get('language_score')!r}, datatrove {r['language']} {r['language_score']!r}")
+n = len(ref)
+print(f"| `{options}` | {stage['seconds']:.3f} | {n / stage['seconds']:,.0f} | {dt['seconds']:.3f} | {n / dt['seconds']:,.0f} "
+      f"| {dt['seconds'] / stage['seconds']:.1f}x | {same}/{n} ({100 * same / n:.3f}%), {report['documents']['kept'] if isinstance(report.get('documents'), dict) else '?'} kept | {same_meta}/{kept_both} |")
+for p in problems[:20]:
+    print("  - " + p)
+if len(problems) > 20:
+    print(f"  - ... and {len(problems) - 20} more")
+PY
+done
+
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(date -u +%Y-%m-%d)"

@@ -98,7 +98,7 @@ public final class FastTextModel: Sendable {
     /// vertical tab, form feed, carriage return, NUL), `</s>` ends the line, labels below
     /// `threshold` are left out. `k` < 1 asks for every label.
     public func predict(_ text: UnsafeBufferPointer<UInt8>, k: Int = 1, threshold: Float = 0) -> [FastTextPrediction] {
-        let k = k < 1 ? output.rows : k
+        let k = k < 1 ? output.rows : min(k, output.rows)
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: args.dim + output.rows + k + 1) { floats in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: k + 1 + (args.wordNgrams > 1 ? text.count / 2 + 2 : 0)) { ints in
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + 6) { scratch in

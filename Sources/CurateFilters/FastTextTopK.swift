@@ -9,7 +9,7 @@ struct FastTextTopK {
     private(set) var count = 0
     let k: Int
 
-    /// Works in `storage`, which holds `k + 1` pairs.
+    /// Works in `scores` and `labels`, which hold `k + 1` entries each.
     init(k: Int, scores: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>) {
         self.k = k
         self.scores = scores

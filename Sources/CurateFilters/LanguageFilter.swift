@@ -64,7 +64,8 @@ public struct LanguageFilter: Stage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        // datatrove asks fastText for every label; the best one and the allowed ones' are the same.
+        // datatrove asks fastText for every label; the best one and the allowed ones' are the
+        // same here (the best of k=1, which differs only if two labels tie exactly at the top).
         let prediction = document.text.withUnsafeBufferPointer { model.predictBest($0, scoring: allowed) }
         guard let (best, allowedProbabilities) = prediction else {
             return .drop(reason: "language:no_prediction", metrics: [])

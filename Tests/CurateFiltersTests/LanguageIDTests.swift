@@ -61,9 +61,9 @@ import Testing
         #expect(ova.args.loss == .oneVsAll && ova.args.maxn == 0 && ova.args.bucket == 0)
     }
 
-    /// k < 1 gives every label of a softmax model; a hierarchical softmax (lid.176: 95 of 176
-    /// for this line, as fastText's Python binding gives with k=-1) leaves
-    /// out the labels below 1e-5, as fastText's tree search does.
+    /// k < 1 gives every label of a softmax model; a hierarchical softmax leaves out the labels
+    /// below 1e-5, as fastText's tree search does (lid.176: 95 of 176 labels for this line, as
+    /// fastText's Python binding gives with k=-1).
     @Test func asksForEveryLabelWithKBelowOne() throws {
         let text = Array(LanguageIDFixtures.line("udhr/eng/3").text.utf8)
         let softmax = try FastTextModel(contentsOf: LanguageIDFixtures.modelPath("tiny-softmax.bin"))
