@@ -25,6 +25,7 @@ let package = Package(
         systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
         systemLibrary("CXXHash", apt: "libxxhash-dev"),
         systemLibrary("CCrypto", apt: "libssl-dev"),
+        systemLibrary("COpenBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
 
         .target(name: "CurateCore"),
         .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CDeflate", "CBzip2", "CLzma", "CCrypto"]),
@@ -35,11 +36,12 @@ let package = Package(
         .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CZstd", "CXXHash"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),
         .target(name: "CurateReport", dependencies: ["CurateProvenance"]),
+        .target(name: "CurateTrainer", dependencies: ["CurateCore", "CurateIO", "CurateShards", "COpenBLAS"]),
         .target(name: "CurateRunner", dependencies: [
             "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateProvenance", "CurateReport",
         ]),
         .executableTarget(name: "curate", dependencies: [
-            "CurateRunner", "CurateTokenizer", "CurateShards", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CurateRunner", "CurateTokenizer", "CurateShards", "CurateTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore"]),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "CurateDedupTests", dependencies: ["CurateDedup"]),
         .testTarget(name: "CurateTokenizerTests", dependencies: ["CurateTokenizer"]),
         .testTarget(name: "CurateShardsTests", dependencies: ["CurateShards"]),
+        .testTarget(name: "CurateTrainerTests", dependencies: ["CurateTrainer"]),
         .testTarget(name: "CurateProvenanceTests", dependencies: ["CurateProvenance"]),
         .testTarget(name: "CurateRunnerTests", dependencies: ["CurateRunner"]),
         .testTarget(name: "CurateCLITests", dependencies: ["curate", "CurateProvenance"]),

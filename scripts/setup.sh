@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages curate builds against, when missing (root or sudo).
 set -euo pipefail
-packages=(pkg-config libsqlite3-dev libzstd-dev zlib1g-dev libdeflate-dev libbz2-dev liblzma-dev libxml2-dev libxxhash-dev libssl-dev zstd)
+packages=(pkg-config libsqlite3-dev libzstd-dev zlib1g-dev libdeflate-dev libbz2-dev liblzma-dev libxml2-dev libxxhash-dev libssl-dev libopenblas-dev zstd)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

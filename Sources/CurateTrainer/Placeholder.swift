@@ -1,0 +1,2 @@
+// Placeholder so the target builds until its first type lands; delete when adding one.
+import COpenBLAS
