@@ -72,8 +72,8 @@ PY
 
 field() { python3 -c "import json,sys; v=json.loads(sys.argv[1]); [v:=v[k] for k in sys.argv[2:]]; print(v)" "$@"; }
 
-printf "\n%-8s %12s %10s %12s %14s %14s %10s %10s\n" frame bytes vs_stream write_s write_tok/s command_tok/s median_us p99_us
-for FRAME in 1024 2048 4096 8192 16384 32768 65536; do
+printf "\n%-8s %12s %10s %9s %12s %14s %10s %10s %10s %10s\n" frame bytes vs_stream write_s write_tok/s command_tok/s median_us p99_us cpu_med cpu_p99
+for FRAME in 1024 4096 8192 16384 32768 65536 131072 262144; do
     OUT="$WORK/f$FRAME"
     rm -rf "$OUT"
     START=$(date +%s.%N)
@@ -87,8 +87,9 @@ for FRAME in 1024 2048 4096 8192 16384 32768 65536; do
 import json, sys
 frame, size, stream = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 stats, start, end, read = json.loads(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), json.loads(sys.argv[7])
-print(f"{frame:<8} {size:12} {100 * (size / stream - 1):+9.2f}% {stats['write_seconds']:12.3f} {stats['tokens'] / stats['write_seconds']:14.0f} "
-      f"{stats['tokens'] / (end - start):14.0f} {read['shard_window']['median_us']:10.1f} {read['shard_window']['p99_us']:10.1f}")
+w = read['shard_window']
+print(f"{frame:<8} {size:12} {100 * (size / stream - 1):+9.2f}% {stats['write_seconds']:9.3f} {stats['tokens'] / stats['write_seconds']:12.0f} "
+      f"{stats['tokens'] / (end - start):14.0f} {w['median_us']:10.1f} {w['p99_us']:10.1f} {w['cpu_median_us']:10.1f} {w['cpu_p99_us']:10.1f}")
 PY
 done
 
@@ -104,8 +105,9 @@ python3 - "$RESULT" "$NUMPY" <<'PY'
 import json, sys
 r, n = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 s, m = r["shard_window"], r["llmc_mmap_window"]
-print(f"random 2,049-token window, median / p99 (us): shards {s['median_us']:.1f} / {s['p99_us']:.1f}; "
+print(f"random 2,049-token window, median / p99 (us), wall: shards {s['median_us']:.1f} / {s['p99_us']:.1f}; "
       f"llm.c .bin mmap (curate) {m['median_us']:.1f} / {m['p99_us']:.1f}; numpy.memmap {n['median_us']:.1f} / {n['p99_us']:.1f}")
+print(f"  thread CPU: shards {s['cpu_median_us']:.1f} / {s['cpu_p99_us']:.1f}; llm.c .bin mmap (curate) {m['cpu_median_us']:.1f} / {m['cpu_p99_us']:.1f}")
 print(f"ratio shards / mmap (median): {s['median_us'] / m['median_us']:.1f}x (curate mmap), {s['median_us'] / n['median_us']:.2f}x (numpy.memmap)")
 for mode in ("sequential", "shuffled"):
     l = r[f"loader_{mode}"]

@@ -72,7 +72,7 @@ struct ShardsBench: ParsableCommand {
         }
     }
 
-    private func mmapWindows(_ path: String, starts: [Int], dtype: TokenType) throws -> ([Double], UInt32) {
+    private func mmapWindows(_ path: String, starts: [Int], dtype: TokenType) throws -> ([(wall: Double, cpu: Double)], UInt32) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ValidationError("cannot open \(path)") }
         defer { close(fd) }
@@ -100,23 +100,35 @@ struct ShardsBench: ParsableCommand {
         return (times, out.reduce(0, &+))
     }
 
-    private func time(_ body: () throws -> Void) rethrows -> Double {
+    /// Wall-clock and thread CPU microseconds of `body`; CPU time leaves out the time the
+    /// thread waited for a core on a shared machine.
+    private func time(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
         let clock = ContinuousClock()
+        let cpuStart = threadCPU()
         let started = clock.now
         try body()
-        return seconds(clock.now - started) * 1e6
+        let wall = seconds(clock.now - started) * 1e6
+        return (wall, (threadCPU() - cpuStart) * 1e6)
+    }
+
+    private func threadCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// Median, p99 and mean in microseconds.
-    private func summary(_ micros: [Double]) -> String {
-        let sorted = micros.sorted()
-        let median = sorted[sorted.count / 2]
-        let p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
-        let mean = sorted.reduce(0, +) / Double(sorted.count)
-        return "{\"median_us\": \(median), \"p99_us\": \(p99), \"mean_us\": \(mean)}"
+    /// Median and p99 in microseconds, wall-clock and thread CPU time.
+    private func summary(_ times: [(wall: Double, cpu: Double)]) -> String {
+        func stats(_ values: [Double]) -> (Double, Double) {
+            let sorted = values.sorted()
+            return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+        }
+        let (wallMedian, wallP99) = stats(times.map(\.wall))
+        let (cpuMedian, cpuP99) = stats(times.map(\.cpu))
+        return "{\"median_us\": \(wallMedian), \"p99_us\": \(wallP99), \"cpu_median_us\": \(cpuMedian), \"cpu_p99_us\": \(cpuP99)}"
     }
 }
