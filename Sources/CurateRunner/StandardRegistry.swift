@@ -6,9 +6,13 @@ extension Registry {
     /// Every stage type and input format that curate ships.
     public static let standard = Registry(
         stages: [
+            AuditTermsStage.definition,
+            BadWordsFilter.definition,
             HTMLExtractStage.definition,
             LengthFilter.definition,
             NormalizeStage.definition,
+            PIIMasker.definition,
+            URLFilter.definition,
         ],
         inputFormats: [
             HTMLFormat.definition,
