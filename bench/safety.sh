@@ -19,7 +19,7 @@ CURATE="$ROOT/.build-release/release/curate"
 echo "== reference tools (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-safety"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/pip" install -q "datatrove==0.10.*" tldextract pyahocorasick fasteners zstandard >&2
+"$VENV/bin/pip" install -q "datatrove==0.10.*" tldextract pyahocorasick fasteners zstandard regex >&2
 PY="$VENV/bin/python"
 SITE=$("$PY" -c "import datatrove, os; print(os.path.dirname(datatrove.__file__))")
 
@@ -39,8 +39,8 @@ cat > "$WORK/extract-wiki.json" <<JSON
 {"name": "safety-wiki", "inputs": [{"format": "mediawiki", "paths": ["$DATA/wiki/*.xml*"]}],
  "stages": [], "output": "$WORK/extract-wiki"}
 JSON
-"$CURATE" run "$WORK/extract-warc.json" --restart --quiet >/dev/null 2>&1
-"$CURATE" run "$WORK/extract-wiki.json" --restart --quiet >/dev/null 2>&1
+"$CURATE" run "$WORK/extract-warc.json" --restart --quiet >/dev/null
+"$CURATE" run "$WORK/extract-wiki.json" --restart --quiet >/dev/null
 
 echo "== building the documents" >&2
 "$PY" "$ROOT/bench/safety_docs.py" "$DATA" "$WORK"
@@ -49,7 +49,7 @@ run_stage() {  # name, stage JSON, input
     cat > "$WORK/run-$1.json" <<JSON
 {"name": "safety-$1", "inputs": [{"format": "jsonl", "paths": ["$3"]}], "stages": [$2], "output": "$WORK/run-$1"}
 JSON
-    "$CURATE" run "$WORK/run-$1.json" --restart --quiet --workers 1 --provenance full >/dev/null 2>&1
+    "$CURATE" run "$WORK/run-$1.json" --restart --quiet --workers 1 --provenance full >/dev/null
 }
 echo "== curate" >&2
 run_stage badwords '{"type": "badwords"}' "$WORK/text-docs.jsonl"

@@ -23,7 +23,7 @@ def curate_verdicts(run):
     db = sqlite3.connect(os.path.join(work, run, "provenance.sqlite"))
     rows = db.execute("SELECT doc_id, status, reason, metrics FROM documents").fetchall()
     seconds, docs = db.execute(
-        "SELECT sum(seconds), sum(docs_in) FROM stage_stats s JOIN tasks t ON t.id = s.task_id WHERE t.phase = 0").fetchone()
+        "SELECT sum(s.seconds), sum(s.docs_in) FROM stage_stats s JOIN tasks t ON t.id = s.task_id WHERE t.phase = 0").fetchone()
     return {r[0]: (r[1], r[2], r[3]) for r in rows}, docs / seconds
 
 
@@ -31,7 +31,7 @@ def curate_texts(run):
     texts = {}
     for path in glob.glob(os.path.join(work, run, "docs", "*.jsonl.zst")):
         with open(path, "rb") as f:
-            for line in zstandard.ZstdDecompressor().stream_reader(f).read().decode("utf-8").splitlines():
+            for line in zstandard.ZstdDecompressor().stream_reader(f).read().decode("utf-8").split("\n")[:-1]:
                 d = json.loads(line)
                 texts[d["id"]] = d["text"]
     return texts
@@ -89,18 +89,22 @@ results, dt_rate = timed(uf.filter, dt_docs)
 verdicts, cu_rate = curate_verdicts("run-url_filter")
 names = {"domain": "domain", "subdomain": "subdomain", "url": "url", "hard_blacklisted": "banned_words",
          "soft_blacklisted": "soft_banned_words", "blacklisted_subword": "banned_subwords"}
-agree, diffs, reasons = 0, [], {}
-for d, r in zip(url_docs, results):
-    dt = "kept" if r is True else "url_filter:" + names[r[1]]
-    status, reason, _ = verdicts[d["id"]]
-    cu = "kept" if status == "kept" else reason
-    reasons[dt] = reasons.get(dt, 0) + 1
-    if dt == cu:
-        agree += 1
-    else:
-        diffs.append(f"{d['url']}: datatrove {dt}, curate {cu}")
-report("url_filter vs URLFilter (same decision and same reason)", agree, len(url_docs), dt_rate, cu_rate, diffs)
-print("datatrove decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+for label, prefix in [("URLs of the WARC records and wiki pages", "u"), ("datatrove's URL block list, with http://", "b")]:
+    agree, total, diffs, reasons = 0, 0, [], {}
+    for d, r in zip(url_docs, results):
+        if not d["id"].startswith(prefix):
+            continue
+        total += 1
+        dt = "kept" if r is True else "url_filter:" + names[r[1]]
+        status, reason, _ = verdicts[d["id"]]
+        cu = "kept" if status == "kept" else reason
+        reasons[dt] = reasons.get(dt, 0) + 1
+        if dt == cu:
+            agree += 1
+        else:
+            diffs.append(f"{d['url']}: datatrove {dt}, curate {cu}")
+    report(f"url_filter vs URLFilter, {label} (same decision and reason)", agree, total, dt_rate, cu_rate, diffs)
+    print("datatrove decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
 
 # --- pii: exact text; datatrove's replacement cycle restarted for each document, as curate does.
 pii = PIIFormatter()

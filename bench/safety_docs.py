@@ -6,7 +6,8 @@ gets none, so both tools use English), Project Gutenberg books and the multiling
 into chunks of about 4,000 characters at paragraph breaks, the inaugural addresses and the
 cc_net documents.
 url-docs.jsonl: every WARC-Target-URI and every absolute http(s) link (href) in the WARC files,
-and the wiki pages' URLs, once each.
+and the wiki pages' URLs, once each (ids u*); then the 19,586 entries of datatrove's own URL block
+list with http:// before them (ids b*), real URLs of the kind the filter exists for.
 """
 import glob, gzip, io, json, os, re, sys
 import zstandard
@@ -19,7 +20,9 @@ def curate_docs(folder):
     for path in sorted(glob.glob(os.path.join(folder, "docs", "*.jsonl.zst"))):
         with open(path, "rb") as f:
             text = zstandard.ZstdDecompressor().stream_reader(f).read().decode("utf-8")
-        for line in text.splitlines():
+        for line in text.split("\n"):
+            if not line:
+                continue
             yield json.loads(line)
 
 
@@ -93,6 +96,10 @@ with open(os.path.join(work, "url-docs.jsonl"), "w", encoding="utf-8") as f:
         seen.add(u)
         f.write(json.dumps({"id": f"u{n}", "text": u, "url": u}) + "\n")
         n += 1
+    with open(os.path.join(work, "blocklists", "urls"), encoding="utf-8") as block:
+        for i, line in enumerate(block):
+            u = "http://" + line.strip()
+            f.write(json.dumps({"id": f"b{i}", "text": u, "url": u}) + "\n")
 with open(os.path.join(work, "text-docs.jsonl"), "w", encoding="utf-8") as f:
     for d in docs:
         if d.get("url") is None:

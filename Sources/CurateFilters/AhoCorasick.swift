@@ -36,9 +36,11 @@ public struct AhoCorasick: Sendable {
         self.byteClass = byteClass
         classCount = classes
 
-        // The trie, with -1 for a missing edge.
+        // The trie, with -1 for a missing edge. (Plain loops over indices: these run once per
+        // list, and stay fast in debug builds too.)
         var delta = [Int32](repeating: -1, count: classes)
         var own: [[Int32]] = [[]]
+        let missing = [Int32](repeating: -1, count: classes)
         for (index, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var state = 0
             for byte in pattern {
@@ -46,40 +48,51 @@ public struct AhoCorasick: Sendable {
                 if delta[slot] < 0 {
                     delta[slot] = Int32(own.count)
                     own.append([])
-                    delta.append(contentsOf: repeatElement(-1, count: classes))
+                    delta += missing
                 }
                 state = Int(delta[slot])
             }
             own[state].append(Int32(index))
         }
         let stateCount = own.count
+        let hasOwn = own.map { !$0.isEmpty }
 
         // Breadth-first: failure links, completed transitions, output links.
-        var failure = [Int32](repeating: 0, count: stateCount)
         var outputLink = [Int32](repeating: -1, count: stateCount)
-        var queue: [Int32] = []
-        queue.reserveCapacity(stateCount)
-        for c in 0..<classes {
-            if delta[c] < 0 {
-                delta[c] = 0
-            } else {
-                queue.append(delta[c])
-            }
-        }
-        var head = 0
-        while head < queue.count {
-            let state = Int(queue[head])
-            head += 1
-            let fail = Int(failure[state])
-            outputLink[state] = own[fail].isEmpty ? outputLink[fail] : Int32(fail)
-            for c in 0..<classes {
-                let slot = state * classes + c
-                let next = delta[slot]
-                if next < 0 {
-                    delta[slot] = delta[fail * classes + c]
-                } else {
-                    failure[Int(next)] = delta[fail * classes + c]
-                    queue.append(next)
+        delta.withUnsafeMutableBufferPointer { delta in
+            outputLink.withUnsafeMutableBufferPointer { outputLink in
+                var failure = [Int32](repeating: 0, count: stateCount)
+                var queue = [Int32](repeating: 0, count: stateCount)
+                var tail = 0
+                var c = 0
+                while c < classes {
+                    if delta[c] < 0 {
+                        delta[c] = 0
+                    } else {
+                        queue[tail] = delta[c]
+                        tail += 1
+                    }
+                    c += 1
+                }
+                var head = 0
+                while head < tail {
+                    let state = Int(queue[head])
+                    head += 1
+                    let fail = Int(failure[state])
+                    outputLink[state] = hasOwn[fail] ? Int32(fail) : outputLink[fail]
+                    let row = state * classes, failRow = fail * classes
+                    c = 0
+                    while c < classes {
+                        let next = delta[row + c]
+                        if next < 0 {
+                            delta[row + c] = delta[failRow + c]
+                        } else {
+                            failure[Int(next)] = delta[failRow + c]
+                            queue[tail] = next
+                            tail += 1
+                        }
+                        c += 1
+                    }
                 }
             }
         }
@@ -88,12 +101,14 @@ public struct AhoCorasick: Sendable {
         var outputStart: [Int32] = [0]
         var outputs: [Int32] = []
         for ids in own {
-            outputs.append(contentsOf: ids)
+            outputs += ids
             outputStart.append(Int32(outputs.count))
         }
         self.outputStart = outputStart
         self.outputs = outputs
-        matches = (0..<stateCount).map { !own[$0].isEmpty || outputLink[$0] >= 0 }
+        var matches = hasOwn
+        for state in matches.indices where outputLink[state] >= 0 { matches[state] = true }
+        self.matches = matches
     }
 
     /// The number of states.

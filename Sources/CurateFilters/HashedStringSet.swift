@@ -41,21 +41,35 @@ struct HashedStringSet: Sendable {
         }
     }
 
-    /// The hash of `bytes`: FNV-1a, then the murmur3 finaliser so that low bits index well;
-    /// never 0 (the empty-slot mark).
-    @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
+    /// FNV-1a over bytes fed one at a time, then the murmur3 finaliser so that low bits
+    /// index well; never 0 (the empty-slot mark).
+    struct Hasher {
+        private var h: UInt64 = 0xCBF2_9CE4_8422_2325
+
+        @inline(__always)
+        mutating func add(_ byte: UInt8) {
             h ^= UInt64(byte)
             h &*= 0x0000_0100_0000_01B3
         }
-        h ^= h >> 33
-        h &*= 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        h &*= 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return h == 0 ? 1 : h
+
+        @inline(__always)
+        func finish() -> UInt64 {
+            var h = self.h
+            h ^= h >> 33
+            h &*= 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 33
+            h &*= 0xC4CE_B9FE_1A85_EC53
+            h ^= h >> 33
+            return h == 0 ? 1 : h
+        }
+    }
+
+    /// The hash of `bytes` (see ``Hasher``).
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hasher = Hasher()
+        for byte in bytes { hasher.add(byte) }
+        return hasher.finish()
     }
 
     static func hash(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBufferPointer { hash($0) } }

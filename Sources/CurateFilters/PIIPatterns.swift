@@ -73,10 +73,10 @@ enum PIIPatterns {
     private static func bracketedDomainEnd(_ p: Bytes, _ start: Int) -> Int? {
         var pos = start
         for _ in 0..<3 {
-            guard let end = octetEnds(p, pos).first(where: { $0 < p.count && p[$0] == UInt8(ascii: ".") }) else { return nil }
+            guard let end = octetEnd(p, pos, followedBy: UInt8(ascii: ".")) else { return nil }
             pos = end + 1
         }
-        if let end = octetEnds(p, pos).first(where: { $0 < p.count && p[$0] == UInt8(ascii: "]") }) { return end + 1 }
+        if let end = octetEnd(p, pos, followedBy: UInt8(ascii: "]")) { return end + 1 }
         var q = pos
         while q < p.count, isAlnum(p[q]) || p[q] == UInt8(ascii: "-") { q += 1 }
         if q > pos, isAlnum(p[q - 1]), q + 1 < p.count, p[q] == UInt8(ascii: ":"), p[q + 1] == UInt8(ascii: "]") { return q + 2 }
@@ -103,27 +103,37 @@ enum PIIPatterns {
     private static func ipv4End(_ p: Bytes, _ start: Int) -> Int? {
         var pos = start
         for _ in 0..<3 {
-            guard let end = octetEnds(p, pos).first(where: { $0 < p.count && p[$0] == UInt8(ascii: ".") }) else { return nil }
+            guard let end = octetEnd(p, pos, followedBy: UInt8(ascii: ".")) else { return nil }
             pos = end + 1
         }
-        return octetEnds(p, pos).first
+        return firstOctetEnd(p, pos)
     }
 
-    /// The ends of the octet alternatives at `pos`, in the order the regex tries them.
-    private static func octetEnds(_ p: Bytes, _ pos: Int) -> [Int] {
-        func digit(_ i: Int) -> UInt8? { i < p.count && isDigit(p[i]) ? p[i] - 0x30 : nil }
-        guard let d0 = digit(pos) else { return [] }
-        var ends: [Int] = []
-        let d1 = digit(pos + 1), d2 = digit(pos + 2)
-        if d0 == 2, d1 == 5, let d2, d2 <= 5 { ends.append(pos + 3) }
-        if d0 == 2, let d1, d1 <= 4, d2 != nil { ends.append(pos + 3) }
-        if d0 <= 1, d1 != nil {
-            if d2 != nil { ends.append(pos + 3) }
-            ends.append(pos + 2)
-        }
-        if d1 != nil { ends.append(pos + 2) }
-        ends.append(pos + 1)
-        return ends
+    /// The end of the octet at `pos` that the regex takes when nothing follows it: the first
+    /// alternative that matches (25[0-5], then 2[0-4][0-9], then [01]?[0-9][0-9]? greedily).
+    private static func firstOctetEnd(_ p: Bytes, _ pos: Int) -> Int? {
+        guard pos < p.count, isDigit(p[pos]) else { return nil }
+        let d1 = pos + 1 < p.count && isDigit(p[pos + 1]), d2 = d1 && pos + 2 < p.count && isDigit(p[pos + 2])
+        if d2, threeDigitOctet(p[pos], p[pos + 1], p[pos + 2]) { return pos + 3 }
+        return d1 ? pos + 2 : pos + 1
+    }
+
+    /// The end of an octet at `pos` followed by `next` (a non-digit), trying the alternatives
+    /// in the regex's order. Only the one ending where the digits end can be followed by a
+    /// non-digit, so it is the digit run of one to three digits, or three making 0–255.
+    private static func octetEnd(_ p: Bytes, _ pos: Int, followedBy next: UInt8) -> Int? {
+        var end = pos
+        while end < p.count, end - pos < 4, isDigit(p[end]) { end += 1 }
+        let length = end - pos
+        guard length >= 1, length <= 3, end < p.count, p[end] == next else { return nil }
+        if length == 3, !threeDigitOctet(p[pos], p[pos + 1], p[pos + 2]) { return nil }
+        return end
+    }
+
+    /// Whether three digits make an octet of the pattern: 25[0-5], 2[0-4][0-9] or [01][0-9][0-9].
+    @inline(__always)
+    private static func threeDigitOctet(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+        a == UInt8(ascii: "2") ? (b < UInt8(ascii: "5") || (b == UInt8(ascii: "5") && c <= UInt8(ascii: "5"))) : a <= UInt8(ascii: "1")
     }
 
     /// The address of a dotted-quad IPv4 text as Python's `ipaddress` reads it (no leading
@@ -172,8 +182,16 @@ enum PIIPatterns {
                 continue
             }
             var end = i
-            while end < p.count, isHex(p[end]) || p[end] == UInt8(ascii: ":") || p[end] == UInt8(ascii: ".") { end += 1 }
+            var colons = 0
+            while end < p.count, isHex(p[end]) || p[end] == UInt8(ascii: ":") || p[end] == UInt8(ascii: ".") {
+                if p[end] == UInt8(ascii: ":") { colons += 1 }
+                end += 1
+            }
             let runEnd = end
+            guard colons >= 2 else {
+                i = runEnd
+                continue
+            }
             while end > i, p[end - 1] == UInt8(ascii: ".") { end -= 1 }
             let before = i == 0 ? false : isWordScalar(before: i, in: p) || p[i - 1] == UInt8(ascii: ".")
             let after = runEnd < p.count && isWordScalar(at: runEnd, in: p)
@@ -254,7 +272,7 @@ enum PIIPatterns {
                 i += 1
                 continue
             }
-            if i > 0, isWordScalar(before: i, in: p) || "+-./".utf8.contains(p[i - 1]) {
+            if i > 0, isJoiner(p[i - 1]) || p[i - 1] == UInt8(ascii: "+") || isWordScalar(before: i, in: p) {
                 i += 1
                 continue
             }
@@ -269,7 +287,7 @@ enum PIIPatterns {
     }
 
     private static func followedByDigitAfterJoiner(_ p: Bytes, _ i: Int) -> Bool {
-        "-./".utf8.contains(p[i]) && i + 1 < p.count && isDigit(p[i + 1])
+        isJoiner(p[i]) && i + 1 < p.count && isDigit(p[i + 1])
     }
 
     private static func internationalPhoneEnd(_ p: Bytes, _ start: Int) -> Int? {
@@ -328,6 +346,9 @@ enum PIIPatterns {
     // MARK: characters
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    @inline(__always) private static func isJoiner(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: "/")
+    }
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 26 }
     @inline(__always) static func isHex(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 6 }
     @inline(__always) static func isASCIIWord(_ b: UInt8) -> Bool { isAlnum(b) || b == UInt8(ascii: "_") }

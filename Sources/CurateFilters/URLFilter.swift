@@ -74,12 +74,12 @@ public struct URLFilter: Stage {
         guard let suffixPath = options.path("public_suffix_list") else {
             throw OptionError(key: "public_suffix_list", "is required")
         }
-        let suffixText = try WordListFile.lines(suffixPath, option: "public_suffix_list").joined(separator: "\n")
+        let suffixes = PublicSuffixList(bytes: try WordListFile.bytes(suffixPath, option: "public_suffix_list"))
         return URLFilter(
             domains: try hashes("domains", normalized: false), urls: try hashes("urls", normalized: false),
             bannedWords: try hashes("banned_words", normalized: true),
             softBannedWords: try hashes("soft_banned_words", normalized: true),
-            bannedSubwords: Array(Set(subwords)).filter { !$0.isEmpty }, suffixes: PublicSuffixList(text: suffixText),
+            bannedSubwords: Array(Set(subwords)).filter { !$0.isEmpty }, suffixes: suffixes,
             softWordThreshold: options.int("soft_word_threshold") ?? 2)
     }
 
@@ -91,9 +91,12 @@ public struct URLFilter: Stage {
     /// The verdict for `url`.
     public func judge(_ url: UnsafeBufferPointer<UInt8>) -> Verdict {
         if domains.count > 0 {
-            let (registered, fqdn) = suffixes.domains(ofURL: url)
-            if domains.contains(hash: HashedStringSet.hash(registered)) { return .drop(reason: "url_filter:domain", metrics: []) }
-            if domains.contains(hash: HashedStringSet.hash(fqdn)) { return .drop(reason: "url_filter:subdomain", metrics: []) }
+            let reason: String? = suffixes.withDomains(ofURL: url) { registered, fqdn in
+                if domains.contains(hash: HashedStringSet.hash(registered)) { return "url_filter:domain" }
+                if domains.contains(hash: HashedStringSet.hash(fqdn)) { return "url_filter:subdomain" }
+                return nil
+            }
+            if let reason { return .drop(reason: reason, metrics: []) }
         }
         if urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url)) { return .drop(reason: "url_filter:url", metrics: []) }
 

@@ -37,6 +37,11 @@ enum WordListFile {
         }
     }
 
+    /// The bytes of the file at `path`.
+    static func bytes(_ path: String, option: String) throws(OptionError) -> [UInt8] {
+        Array(try contents(path, option: option))
+    }
+
     private static func contents(_ path: String, option: String) throws(OptionError) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw OptionError(key: option, "cannot read \(path)")
