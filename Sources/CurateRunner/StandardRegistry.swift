@@ -7,12 +7,16 @@ extension Registry {
     /// Every stage type and input format that curate ships.
     public static let standard = Registry(
         stages: [
+            AuditTermsStage.definition,
+            BadWordsFilter.definition,
             ExactDedup.definition,
             HTMLExtractStage.definition,
             LanguageFilter.definition,
             LengthFilter.definition,
             MinHashDedup.definition,
             NormalizeStage.definition,
+            PIIMasker.definition,
+            URLFilter.definition,
         ],
         inputFormats: [
             HTMLFormat.definition,

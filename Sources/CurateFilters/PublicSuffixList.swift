@@ -1,0 +1,201 @@
+import CurateCore
+
+/// The ICANN section of the Public Suffix List, and the split of a URL's host into
+/// subdomain, registered domain and public suffix as the `tldextract` package does it with
+/// its defaults (private suffixes such as `blogspot.com` not treated as suffixes).
+public struct PublicSuffixList: Sendable {
+    /// The marker that starts the list's private section.
+    static let privateSectionMarker = "// ===BEGIN PRIVATE DOMAINS==="
+
+    /// Child node by (parent node, hash of label).
+    private let children: [UInt64: Int32]
+    private let isSuffix: [Bool]
+    private static let wildcard = labelHash(Array("*".utf8)[...])
+
+    /// Reads the list from its UTF-8 bytes (the format of publicsuffix.org's
+    /// `public_suffix_list.dat`). A rule is a line's first white-space-free token
+    /// that starts with `.`, `*` or `!` characters followed by a word character; rules after
+    /// the private-section marker are left out.
+    public init(bytes: [UInt8]) {
+        let marker = Array(Self.privateSectionMarker.utf8)
+        var end = bytes.count
+        if bytes.count >= marker.count {
+            for i in 0...(bytes.count - marker.count) where bytes[i] == marker[0] && Array(bytes[i..<i + marker.count]) == marker {
+                end = i
+                break
+            }
+        }
+        var children: [UInt64: Int32] = [:]
+        var isSuffix = [false]
+        for line in bytes[..<end].split(separator: 0x0A) {
+            let token = line.prefix { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+            guard let first = token.firstIndex(where: { $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "*") && $0 != UInt8(ascii: "!") }),
+                  Self.startsWithWordCharacter(token[first...]) else { continue }
+            var node: Int32 = 0
+            for label in token.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).reversed() {
+                var keys = [Self.key(node, Self.labelHash(label))]
+                if let ace = Punycode.aceLabel(String(decoding: label, as: UTF8.self)) {
+                    keys.append(Self.key(node, Self.labelHash(Array(ace.utf8)[...])))
+                }
+                let child = children[keys[0]] ?? Int32(isSuffix.count)
+                if child == Int32(isSuffix.count) { isSuffix.append(false) }
+                for key in keys { children[key] = child }
+                node = child
+            }
+            isSuffix[Int(node)] = true
+        }
+        self.children = children
+        self.isSuffix = isSuffix
+    }
+
+    private static func startsWithWordCharacter(_ bytes: ArraySlice<UInt8>) -> Bool {
+        Array(bytes.prefix(4)).withUnsafeBufferPointer { p in
+            let length = UTF8Bytes.sequenceLength(p, at: 0)
+            return length > 0 && WordCharacters.isWord(UTF8Bytes.decode(p, at: 0).scalar)
+        }
+    }
+
+    /// Calls `body` with the registered domain (`domain.suffix`) and the fully qualified
+    /// domain name of the host of `url`, both empty when the host has no public suffix or is
+    /// itself one; case is kept.
+    public func withDomains<R>(ofURL url: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let range = Self.hostRange(ofURL: url)
+        let host = UnsafeBufferPointer(rebasing: url[range])
+        if host.contains(where: { $0 >= 0x80 }) {
+            return Self.withASCIIDots(host).withUnsafeBufferPointer { domains(ofHost: $0, body) }
+        }
+        return domains(ofHost: host, body)
+    }
+
+    private func domains<R>(ofHost host: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let none = UnsafeBufferPointer(rebasing: host[0..<0])
+        if host.first == UInt8(ascii: "[") && host.last == UInt8(ascii: "]") { return body(none, none) }
+        guard let suffix = suffixStart(host), suffix > 0 else { return body(none, none) }
+        // The domain label ends at the dot before the suffix.
+        var domain = suffix - 1
+        while domain > 0 && host[domain - 1] != UInt8(ascii: ".") { domain -= 1 }
+        guard domain < suffix - 1 else { return body(none, none) }
+        let registered = UnsafeBufferPointer(rebasing: host[domain...])
+        return body(registered, domain <= 1 ? registered : host)
+    }
+
+    /// The byte offset of the first label of the public suffix in `host`, or nil.
+    private func suffixStart(_ host: UnsafeBufferPointer<UInt8>) -> Int? {
+        var node: Int32 = 0
+        var suffix: Int? = nil
+        var end = host.count
+        var lastMatchedStart = host.count
+        while true {
+            var start = end
+            while start > 0 && host[start - 1] != UInt8(ascii: ".") { start -= 1 }
+            let label = UnsafeBufferPointer(rebasing: host[start..<end])
+            if let child = children[Self.key(node, Self.labelHash(label))] {
+                node = child
+                lastMatchedStart = start
+                if isSuffix[Int(child)] { suffix = start }
+                if start == 0 { break }
+                end = start - 1
+                continue
+            }
+            if children[Self.key(node, Self.wildcard)] != nil {
+                let exception = children[Self.key(node, Self.labelHash(label, prefix: UInt8(ascii: "!")))] != nil
+                return exception ? lastMatchedStart : start
+            }
+            break
+        }
+        return suffix
+    }
+
+    /// The range of the host of a URL as tldextract's lenient parse finds it: after the
+    /// scheme's `//` (or a leading `//`), before the first `/`, `?` or `#`, after the last
+    /// `@`, before a port, without surrounding white space or trailing dots; an IPv6 literal
+    /// keeps its brackets.
+    static func hostRange(ofURL bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = 0
+        if let slashes = firstDoubleSlash(bytes) {
+            if slashes == 0 {
+                start = 2
+            } else if slashes >= 2, bytes[slashes - 1] == UInt8(ascii: ":"),
+                      bytes[..<(slashes - 1)].allSatisfy(isSchemeByte) {
+                start = slashes + 2
+            }
+        }
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: "#") { end += 1 }
+        var hostStart = start
+        for i in start..<end where bytes[i] == UInt8(ascii: "@") { hostStart = i + 1 }
+        if hostStart < end, bytes[hostStart] == UInt8(ascii: "[") {
+            if let close = bytes[hostStart..<end].firstIndex(of: UInt8(ascii: "]")) { return hostStart..<(close + 1) }
+        }
+        var hostEnd = bytes[hostStart..<end].firstIndex(of: UInt8(ascii: ":")) ?? end
+        while hostStart < hostEnd, isASCIISpace(bytes[hostStart]) { hostStart += 1 }
+        while hostEnd > hostStart, isASCIISpace(bytes[hostEnd - 1]) { hostEnd -= 1 }
+        while hostEnd > hostStart {
+            if bytes[hostEnd - 1] == UInt8(ascii: ".") {
+                hostEnd -= 1
+            } else if hostEnd - hostStart >= 3, isFullStop(UnsafeBufferPointer(rebasing: bytes[(hostEnd - 3)..<hostEnd])) {
+                hostEnd -= 3
+            } else {
+                break
+            }
+        }
+        return hostStart..<hostEnd
+    }
+
+    private static func isFullStop(_ three: UnsafeBufferPointer<UInt8>) -> Bool {
+        three.elementsEqual(ideographicStop) || three.elementsEqual(fullwidthStop) || three.elementsEqual(halfwidthStop)
+    }
+
+    private static let ideographicStop: [UInt8] = [0xE3, 0x80, 0x82]
+    private static let fullwidthStop: [UInt8] = [0xEF, 0xBC, 0x8E]
+    private static let halfwidthStop: [UInt8] = [0xEF, 0xBD, 0xA1]
+
+    /// `host` with the ideographic, full-width and half-width full stops made ASCII dots.
+    private static func withASCIIDots(_ host: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < host.count {
+            if i + 3 <= host.count, isFullStop(UnsafeBufferPointer(rebasing: host[i..<i + 3])) {
+                out.append(UInt8(ascii: "."))
+                i += 3
+            } else {
+                out.append(host[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func firstDoubleSlash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= 2 else { return nil }
+        for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "/") && bytes[i + 1] == UInt8(ascii: "/") { return i }
+        return nil
+    }
+
+    private static func isSchemeByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "+")
+            || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+    }
+
+    private static func isASCIISpace(_ b: UInt8) -> Bool { (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x20) }
+
+    /// The hash of `label` lower-cased as Python's `str.lower()` does, after `prefix` if given.
+    private static func labelHash(_ label: UnsafeBufferPointer<UInt8>, prefix: UInt8? = nil) -> UInt64 {
+        var hasher = HashedStringSet.Hasher()
+        if let prefix { hasher.add(prefix) }
+        if label.allSatisfy({ $0 < 0x80 }) {
+            for byte in label { hasher.add(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
+        } else {
+            for byte in WordCharacters.lowercased(Array(label)) { hasher.add(byte) }
+        }
+        return hasher.finish()
+    }
+
+    private static func labelHash(_ label: ArraySlice<UInt8>) -> UInt64 {
+        Array(label).withUnsafeBufferPointer { labelHash($0) }
+    }
+
+    private static func key(_ node: Int32, _ hash: UInt64) -> UInt64 {
+        hash ^ (UInt64(UInt32(bitPattern: node)) &* 0x9E37_79B9_7F4A_7C15)
+    }
+}

@@ -1,0 +1,150 @@
+import CurateCore
+
+/// Drops documents by their URL, as datatrove's `URLFilter` does: a block-listed registered
+/// domain or full host, a block-listed URL, a banned word among the URL's words, enough
+/// soft-banned words, or a banned sub-word anywhere in the URL.
+///
+/// Rules, in the order they are tried (each gives its reason):
+/// - `url_filter:domain`: the host's registered domain (`domain.suffix` by the Public Suffix
+///   List, case kept) is in a `domains` list;
+/// - `url_filter:subdomain`: the whole host (its fully qualified name) is in a `domains` list;
+/// - `url_filter:url`: the URL, exactly, is in a `urls` list;
+/// - `url_filter:banned_words`: a word of `banned_words` is one of the URL's words (runs of
+///   ASCII letters and digits, case kept, so only lower-case words can match);
+/// - `url_filter:soft_banned_words`: at least `soft_word_threshold` distinct words of
+///   `soft_banned_words` are among the URL's words (metric `soft_banned_words`);
+/// - `url_filter:banned_subwords`: a word of `banned_subwords` occurs in the URL's ASCII
+///   letters and digits, lower-cased and joined.
+/// List entries: lines not starting with `#`; domain and URL lines without surrounding white
+/// space, word lines reduced to their lower-cased ASCII letters and digits. Documents
+/// without a URL are kept.
+public struct URLFilter: Stage {
+    private let domains: HashedStringSet
+    private let urls: HashedStringSet
+    private let bannedWords: HashedStringSet
+    private let softBannedWords: HashedStringSet
+    private let bannedSubwords: AhoCorasick
+    private let suffixes: PublicSuffixList
+    public let softWordThreshold: Int
+
+    init(
+        domains: HashedStringSet, urls: HashedStringSet, bannedWords: HashedStringSet, softBannedWords: HashedStringSet,
+        bannedSubwords: [[UInt8]], suffixes: PublicSuffixList, softWordThreshold: Int
+    ) {
+        self.domains = domains
+        self.urls = urls
+        self.bannedWords = bannedWords
+        self.softBannedWords = softBannedWords
+        self.bannedSubwords = AhoCorasick(patterns: bannedSubwords)
+        self.suffixes = suffixes
+        self.softWordThreshold = softWordThreshold
+    }
+
+    public static let definition = StageDefinition(
+        type: "url_filter",
+        summary: "Drop documents whose URL is block-listed or holds banned words (datatrove's URLFilter).",
+        parameters: [
+            Parameter("domains", .pathList, default: .array([]),
+                      "Block-listed domains and hosts, one per line (datatrove's list: the `domains` file of its url_filter tarball)."),
+            Parameter("urls", .pathList, default: .array([]), "Block-listed URLs, one per line."),
+            Parameter("banned_words", .pathList, default: .array([.string("resource:url_filter/banned_words.txt")]),
+                      "Words that drop a URL holding one of them."),
+            Parameter("soft_banned_words", .pathList, default: .array([.string("resource:url_filter/soft_banned_words.txt")]),
+                      "Words that drop a URL holding soft_word_threshold of them."),
+            Parameter("banned_subwords", .pathList, default: .array([.string("resource:url_filter/banned_subwords.txt")]),
+                      "Strings that drop a URL whose letters and digits contain one."),
+            Parameter("soft_word_threshold", .integer(min: 1), default: .integer(2), "Soft-banned words that drop a URL."),
+            Parameter("public_suffix_list", .path, default: .string("resource:url_filter/public_suffix_list.dat"),
+                      "The Public Suffix List (publicsuffix.org format); its private section is not used."),
+        ]
+    ) { options throws(OptionError) in
+        func hashes(_ option: String, normalized: Bool) throws(OptionError) -> HashedStringSet {
+            var hashes: [UInt64] = []
+            for path in options.paths(option) ?? [] {
+                try WordListFile.forEachStrippedLine(path, option: option) { line in
+                    hashes.append(normalized ? HashedStringSet.hash(normalizedWord(line)) : HashedStringSet.hash(line))
+                }
+            }
+            return HashedStringSet(hashes: hashes)
+        }
+        var subwords: [[UInt8]] = []
+        for path in options.paths("banned_subwords") ?? [] {
+            try WordListFile.forEachStrippedLine(path, option: "banned_subwords") { subwords.append(normalizedWord($0)) }
+        }
+        guard let suffixPath = options.path("public_suffix_list") else {
+            throw OptionError(key: "public_suffix_list", "is required")
+        }
+        let suffixes = PublicSuffixList(bytes: try WordListFile.bytes(suffixPath, option: "public_suffix_list"))
+        return URLFilter(
+            domains: try hashes("domains", normalized: false), urls: try hashes("urls", normalized: false),
+            bannedWords: try hashes("banned_words", normalized: true),
+            softBannedWords: try hashes("soft_banned_words", normalized: true),
+            bannedSubwords: Array(Set(subwords)).filter { !$0.isEmpty }, suffixes: suffixes,
+            softWordThreshold: options.int("soft_word_threshold") ?? 2)
+    }
+
+    public func process(_ document: inout Document) -> Verdict {
+        guard var url = document.url, !url.isEmpty else { return .keep }
+        return url.withUTF8 { judge($0) }
+    }
+
+    /// The verdict for `url`.
+    public func judge(_ url: UnsafeBufferPointer<UInt8>) -> Verdict {
+        if domains.count > 0 {
+            let reason: String? = suffixes.withDomains(ofURL: url) { registered, fqdn in
+                if domains.contains(hash: HashedStringSet.hash(registered)) { return "url_filter:domain" }
+                if domains.contains(hash: HashedStringSet.hash(fqdn)) { return "url_filter:subdomain" }
+                return nil
+            }
+            if let reason { return .drop(reason: reason, metrics: []) }
+        }
+        if urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url)) { return .drop(reason: "url_filter:url", metrics: []) }
+
+        // The URL's words: runs of ASCII letters and digits, and an empty word when the URL
+        // starts or ends with another character (as Python's re.split gives them).
+        var banned = false
+        var softHashes: [UInt64] = []
+        func visit(_ word: UnsafeBufferPointer<UInt8>) {
+            let hash = HashedStringSet.hash(word)
+            if bannedWords.contains(hash: hash) { banned = true }
+            if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
+        }
+        var start = 0
+        var i = 0
+        while true {
+            while i < url.count && Self.isAlphanumeric(url[i]) { i += 1 }
+            visit(UnsafeBufferPointer(rebasing: url[start..<i]))
+            if i == url.count { break }
+            while i < url.count && !Self.isAlphanumeric(url[i]) { i += 1 }
+            start = i
+        }
+        if banned { return .drop(reason: "url_filter:banned_words", metrics: []) }
+        if softHashes.count >= softWordThreshold {
+            return .drop(reason: "url_filter:soft_banned_words", metrics: [Metric("soft_banned_words", Double(softHashes.count))])
+        }
+        if bannedSubwords.stateCount > 1 && bannedSubwordOccurs(url) { return .drop(reason: "url_filter:banned_subwords", metrics: []) }
+        return .keep
+    }
+
+    /// Whether a banned sub-word occurs in the URL's letters and digits, lower-cased.
+    private func bannedSubwordOccurs(_ url: UnsafeBufferPointer<UInt8>) -> Bool {
+        bannedSubwords.withStepper { stepper in
+            var state = AhoCorasick.start
+            for byte in url where Self.isAlphanumeric(byte) {
+                state = stepper.next(state, byte &- 0x41 < 26 ? byte | 0x20 : byte)
+                if stepper.hasMatch(state) { return true }
+            }
+            return false
+        }
+    }
+
+    @inline(__always)
+    static func isAlphanumeric(_ b: UInt8) -> Bool {
+        (b &- 0x30 < 10) || ((b | 0x20) &- 0x61 < 26)
+    }
+
+    /// A list word reduced to its lower-cased ASCII letters and digits.
+    static func normalizedWord(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        line.filter(isAlphanumeric).map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+    }
+}

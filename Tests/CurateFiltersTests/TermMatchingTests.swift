@@ -1,0 +1,128 @@
+import CurateCore
+@testable import CurateFilters
+import Foundation
+import Testing
+
+private func matches(_ matcher: TermMatcher, _ text: [UInt8]) -> [String] {
+    var found: [String] = []
+    text.withUnsafeBufferPointer { p in
+        matcher.forEachMatch(in: p) { found.append(matcher.terms[$0]); return true }
+    }
+    return found
+}
+
+private func matches(_ matcher: TermMatcher, _ text: String) -> [String] { matches(matcher, Array(text.utf8)) }
+
+@Suite struct AhoCorasickTests {
+    @Test func findsOverlappingPatternsEndingAtEachByte() {
+        let automaton = AhoCorasick(patterns: ["he", "she", "his", "hers"].map { Array($0.utf8) })
+        var found: [(end: Int, pattern: String)] = []
+        automaton.withStepper { stepper in
+            var state = AhoCorasick.start
+            for (i, byte) in "ushers".utf8.enumerated() {
+                state = stepper.next(state, byte)
+                if stepper.hasMatch(state) {
+                    automaton.forEachPattern(endingAt: state) { found.append((i + 1, String(decoding: automaton.patterns[Int($0)], as: UTF8.self))) }
+                }
+            }
+        }
+        #expect(found.map(\.end) == [4, 4, 6])
+        #expect(found.map(\.pattern) == ["she", "he", "hers"])
+        #expect(Array("ushers".utf8).withUnsafeBufferPointer { automaton.occurs(in: $0) })
+        #expect(!Array("hi, us".utf8).withUnsafeBufferPointer { automaton.occurs(in: $0) })
+    }
+
+    @Test func emptyPatternsNeverMatch() {
+        let automaton = AhoCorasick(patterns: [[], Array("x".utf8)])
+        #expect(!Array("abc".utf8).withUnsafeBufferPointer { automaton.occurs(in: $0) })
+        #expect(automaton.stateCount == 2)
+    }
+}
+
+@Suite struct TermMatcherTests {
+    @Test func matchesWholeWordsIgnoringCase() {
+        let matcher = TermMatcher(terms: ["ass", "make me come"])
+        #expect(matches(matcher, "An assassin, a class, an Ass. Too bad of Fan to MAKE ME COME alone!") == ["ass", "make me come"])
+        #expect(matches(matcher, "ass_ x_ass 2ass ass2") == [])
+        #expect(matches(matcher, "ass") == ["ass"])
+    }
+
+    @Test func boundariesAreThoseOfPythonsLowercasedText() {
+        let matcher = TermMatcher(terms: ["ass", "ab"])
+        // İ lower-cases to i + U+0307, a combining mark, which is not a word character.
+        #expect(matches(matcher, "İass") == ["ass"])
+        // Combining marks after a word do not extend it; letters of any script do.
+        #expect(matches(matcher, "ab\u{301} abé abж ab٣") == ["ab"])
+    }
+
+    @Test func invalidUTF8ReadsAsReplacementCharacters() {
+        let matcher = TermMatcher(terms: ["ass"])
+        #expect(matches(matcher, [0xFF] + Array("ass".utf8) + [0xC0]) == ["ass"])
+    }
+
+    @Test func anywhereModeMatchesInsideWords() throws {
+        let text = try SafetyFixtures.text("wagahai-ja.txt")
+        #expect(matches(TermMatcher(terms: ["まんこ"], boundaries: .anywhere), text) == ["まんこ"])
+        #expect(matches(TermMatcher(terms: ["まんこ"], boundaries: .words), text) == [])
+    }
+
+    @Test func reportsEveryOccurrenceAndStopsWhenAsked() {
+        let matcher = TermMatcher(terms: ["kick ass", "ass"])
+        #expect(matches(matcher, "kick ass, ass") == ["kick ass", "ass", "ass"])
+        var first: [Int] = []
+        Array("ass ass".utf8).withUnsafeBufferPointer { p in matcher.forEachMatch(in: p) { first.append($0); return false } }
+        #expect(first == [1])
+    }
+}
+
+@Suite struct TermGroupsTests {
+    @Test func defaultGroupsOnRealText() throws {
+        let groups = try TermGroups.load(Resources.path("terms/default.json"))
+        #expect(groups.names == ["gender_female", "gender_male", "gender_nonbinary_trans", "sexual_orientation", "religion",
+                                 "nationality", "race_ethnicity", "disability"])
+        let text = Array(try SafetyFixtures.text("alcott-old-fashioned-girl.txt").utf8)
+        let mask = text.withUnsafeBufferPointer { groups.groups(in: $0) }
+        #expect(groups.names(in: mask) == ["gender_female", "gender_male"])
+        let license = Array(try SafetyFixtures.text("gutenberg-license.txt").utf8)
+        #expect(license.withUnsafeBufferPointer { groups.groups(in: $0) } == 0)
+    }
+
+    @Test func sameAnswersFromManyThreads() async {
+        let groups = TermGroups([("religion", ["Muslim", "Sikh"]), ("disability", ["deaf", "wheelchair-user"])])
+        let texts = ["A deaf Sikh teacher.", "A wheelchair-user.", "Muslims", "MUSLIM and DEAF"].map { Array($0.utf8) }
+        let expected: [UInt64] = [3, 2, 0, 3]
+        let results = await withTaskGroup(of: (Int, UInt64).self) { group in
+            for i in 0..<400 {
+                group.addTask { (i, texts[i % 4].withUnsafeBufferPointer { groups.groups(in: $0) }) }
+            }
+            return await group.reduce(into: [Int: UInt64]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 400)
+        #expect(results.allSatisfy { $0.value == expected[$0.key % 4] })
+    }
+
+    @Test(arguments: [
+        ("[1, 2]", "expected an object of group name -> array of terms, got an array"),
+        ("{\"a\": \"x\"}", "group \"a\" must be an array of strings, got a string"),
+        ("{\"a\": [\"\"]}", "group \"a\" holds \"\", expected non-empty strings"),
+        ("{\"a\": [", "is not valid JSON"),
+    ])
+    func malformedFilesAreRejectedNamingTheOption(json: String, message: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("groups-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = #expect(throws: OptionError.self) { try TermGroups.load(path) }
+        #expect(error?.key == "groups")
+        #expect(error?.message.contains(message) == true)
+    }
+
+    @Test func auditTermsAnnotatesAndKeeps() throws {
+        let stage = try SafetyFixtures.stage(AuditTermsStage.definition)
+        var doc = SafetyFixtures.document(try SafetyFixtures.text("alcott-old-fashioned-girl.txt"))
+        #expect(stage.process(&doc) == .keep)
+        #expect(doc.metadata["term_groups"] == .array([.string("gender_female"), .string("gender_male")]))
+        var plain = SafetyFixtures.document(try SafetyFixtures.text("gutenberg-license.txt"))
+        #expect(stage.process(&plain) == .keep)
+        #expect(plain.metadata["term_groups"] == .array([]))
+    }
+}

@@ -1,0 +1,78 @@
+import CurateCore
+@testable import CurateFilters
+import Foundation
+import Testing
+
+@Suite struct URLFilterTests {
+    /// Each line: a URL and the decision of datatrove 0.10.1's URLFilter given the same lists
+    /// (its word lists, url-domains.txt, url-urls.txt; reasons renamed as curate names them).
+    @Test func sameDecisionsAsDatatroveOnRealURLs() throws {
+        let filter = try SafetyFixtures.stage(URLFilter.definition, [
+            ("domains", .array([.string("url-domains.txt")])), ("urls", .array([.string("url-urls.txt")])),
+        ])
+        let lines = try SafetyFixtures.text("urls.tsv").split(separator: "\n")
+        #expect(lines.count == 16)
+        for line in lines {
+            let fields = line.split(separator: "\t").map(String.init)
+            var doc = SafetyFixtures.document("", url: fields[0])
+            let verdict = filter.process(&doc)
+            let reason: String = switch verdict {
+            case .keep: "keep"
+            case let .drop(reason, _, _): String(reason.dropFirst("url_filter:".count))
+            case .rewritten: "rewritten"
+            }
+            #expect(reason == fields[1], "\(fields[0])")
+        }
+    }
+
+    @Test func softBannedWordsAreCountedOncePerWord() throws {
+        let filter = try SafetyFixtures.stage(URLFilter.definition, [("soft_word_threshold", .integer(3))])
+        var doc = SafetyFixtures.document("", url: "http://pornpics.click/fr/pix/beautiful-model-sunny-leone-poses-in-sexy-lingerie-on-the-balcony-at-ni")
+        #expect(filter.process(&doc) == .keep)
+        var twice = SafetyFixtures.document("", url: "http://example.com/sexy/sexy/lingerie")
+        let two = try SafetyFixtures.stage(URLFilter.definition)
+        #expect(two.process(&twice) == .drop(reason: "url_filter:soft_banned_words", metrics: [Metric("soft_banned_words", 2)]))
+    }
+
+    @Test func documentsWithoutURLAreKept() throws {
+        let filter = try SafetyFixtures.stage(URLFilter.definition)
+        var doc = SafetyFixtures.document("porn")
+        #expect(filter.process(&doc) == .keep)
+    }
+
+    /// Expected values from tldextract 5.4.0 (registered_domain, fqdn) with its bundled list.
+    @Test(arguments: [
+        ("http://forums.news.cnn.com/", "cnn.com", "forums.news.cnn.com"),
+        ("http://forums.bbc.co.uk/path", "bbc.co.uk", "forums.bbc.co.uk"),
+        ("https://user:pw@Example.COM:8080/x?y#z", "Example.COM", "Example.COM"),
+        ("www.example.com/path", "example.com", "www.example.com"),
+        ("//cdn.example.org/a.js", "example.org", "cdn.example.org"),
+        ("http://localhost:8080", "", ""),
+        ("http://192.168.1.1/", "", ""),
+        ("http://[2001:db8::1]/", "", ""),
+        ("http://co.uk/", "", ""),
+        ("http://a.b.c.kawasaki.jp/", "b.c.kawasaki.jp", "a.b.c.kawasaki.jp"),
+        ("http://city.kawasaki.jp/", "city.kawasaki.jp", "city.kawasaki.jp"),
+        ("http://waiterrant.blogspot.com", "blogspot.com", "waiterrant.blogspot.com"),
+        ("http://www.xn--p1ai/", "www.xn--p1ai", "www.xn--p1ai"),
+        ("http://пример.рф/", "пример.рф", "пример.рф"),
+        ("http://example.com./", "example.com", "example.com"),
+    ])
+    func hostSplitAsTldextract(url: String, registered: String, fqdn: String) throws {
+        let list = try Self.suffixes()
+        var url = url
+        let (r, f) = url.withUTF8 { list.withDomains(ofURL: $0) { (String(decoding: $0, as: UTF8.self), String(decoding: $1, as: UTF8.self)) } }
+        #expect(r == registered)
+        #expect(f == fqdn)
+    }
+
+    private static let list = Result { PublicSuffixList(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Resources.path("url_filter/public_suffix_list.dat"))))) }
+    private static func suffixes() throws -> PublicSuffixList { try list.get() }
+
+    @Test func missingListNamesTheOption() {
+        let error = #expect(throws: OptionError.self) {
+            try SafetyFixtures.stage(URLFilter.definition, [("domains", .array([.string("no-such-file.txt")]))])
+        }
+        #expect(error?.key == "domains")
+    }
+}
