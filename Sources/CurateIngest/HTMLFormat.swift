@@ -6,19 +6,23 @@ import CurateIO
 /// `html_extract` stage to turn into text; the id is the file's path as listed in the plan, and
 /// `charset` in the metadata says what the page was decoded from.
 public struct HTMLFormat: InputFormat {
-    public init() {}
+    public let maxDocumentBytes: Int
+
+    public init(maxDocumentBytes: Int = LineReader.defaultMaxLineBytes) { self.maxDocumentBytes = maxDocumentBytes }
 
     public static let definition = InputFormatDefinition(
         format: "html",
         summary: "HTML pages, one document each (folders are searched for .html and .htm files); the text is the page, "
             + "decoded to UTF-8, for html_extract.",
-        parameters: [],
+        parameters: [WholeFileSource.maxBytesParameter],
         folderExtensions: [".html", ".htm", ".html.gz", ".htm.gz", ".html.zst", ".html.bz2"],
         filesPerTask: 256
-    ) { _ throws(OptionError) in HTMLFormat() }
+    ) { options throws(OptionError) in
+        HTMLFormat(maxDocumentBytes: options.int("max_document_bytes") ?? LineReader.defaultMaxLineBytes)
+    }
 
     public func open(_ file: InputFile) throws(RecordError) -> any RecordSource {
-        try WholeFileSource(file)
+        try WholeFileSource(file, maxBytes: maxDocumentBytes)
     }
 
     public func decode(_ record: RawRecord, from file: InputFile) throws(RecordError) -> Document? {

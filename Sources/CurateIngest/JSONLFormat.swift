@@ -9,11 +9,15 @@ public struct JSONLFormat: InputFormat {
     public let textField: String
     public let idField: String
     public let urlField: String
+    /// Longer lines are skipped and recorded as errors.
+    public let maxDocumentBytes: Int
 
-    public init(textField: String = "text", idField: String = "id", urlField: String = "url") {
+    public init(textField: String = "text", idField: String = "id", urlField: String = "url",
+                maxDocumentBytes: Int = LineReader.defaultMaxLineBytes) {
         self.textField = textField
         self.idField = idField
         self.urlField = urlField
+        self.maxDocumentBytes = maxDocumentBytes
     }
 
     public static let definition = InputFormatDefinition(
@@ -23,16 +27,19 @@ public struct JSONLFormat: InputFormat {
             Parameter("text_field", .string, default: .string("text"), "Field holding the document text."),
             Parameter("id_field", .string, default: .string("id"), "Field holding the document id, when present."),
             Parameter("url_field", .string, default: .string("url"), "Field holding the document URL, when present."),
+            Parameter("max_document_bytes", .integer(min: 1), default: .integer(LineReader.defaultMaxLineBytes),
+                      "Longer lines (after decompression) are skipped and recorded as errors, never held in memory."),
         ],
         folderExtensions: [".jsonl", ".jsonl.gz", ".jsonl.zst", ".jsonl.bz2", ".json.gz", ".ndjson"]
     ) { options throws(OptionError) in
         JSONLFormat(textField: options.string("text_field") ?? "text", idField: options.string("id_field") ?? "id",
-                    urlField: options.string("url_field") ?? "url")
+                    urlField: options.string("url_field") ?? "url",
+                    maxDocumentBytes: options.int("max_document_bytes") ?? LineReader.defaultMaxLineBytes)
     }
 
     public func open(_ file: InputFile) throws(RecordError) -> any RecordSource {
         do {
-            return LineSource(lines: LineReader(try openDecompressed(file.path)))
+            return LineSource(lines: LineReader(try openDecompressed(file.path), maxLineBytes: maxDocumentBytes))
         } catch {
             throw RecordError(error.message)
         }
@@ -104,6 +111,9 @@ public struct LineSource: RecordSource {
         guard !failed else { return nil }
         do {
             while let line = try lines.next() {
+                if let length = line.skippedLength {
+                    return .corrupt(offset: line.offset, message: "line \(line.number) is \(length) bytes, more than the \(lines.maxLineBytes) a document may have (max_document_bytes); skipped")
+                }
                 let blank = line.bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
                 if !blank { return .record(RawRecord(bytes: line.bytes, offset: line.offset, line: line.number)) }
             }

@@ -1,13 +1,21 @@
 import CurateCore
 import CurateIO
 
-/// Yields a whole file as one record.
+/// Yields a whole file as one record; a file that decompresses to more than `maxBytes` is
+/// reported as corrupt instead, without holding more than `maxBytes` in memory.
 struct WholeFileSource: RecordSource {
     let stream: any ByteStream
+    let maxBytes: Int
     var done = false
 
+    /// The `max_document_bytes` option of the whole-file formats.
+    static let maxBytesParameter = Parameter(
+        "max_document_bytes", .integer(min: 1), default: .integer(LineReader.defaultMaxLineBytes),
+        "Files larger than this (after decompression) are skipped and recorded as errors, never held in memory.")
+
     /// Opens `file`, decompressing it if needed.
-    init(_ file: InputFile) throws(RecordError) {
+    init(_ file: InputFile, maxBytes: Int) throws(RecordError) {
+        self.maxBytes = maxBytes
         do {
             stream = try openDecompressed(file.path)
         } catch {
@@ -27,6 +35,9 @@ struct WholeFileSource: RecordSource {
             while true {
                 let n = try stream.read(into: chunk)
                 if n == 0 { break }
+                guard bytes.count + n <= maxBytes else {
+                    return .corrupt(offset: 0, message: "the file holds more than the \(maxBytes) bytes a document may have (max_document_bytes); skipped")
+                }
                 bytes.append(contentsOf: chunk[..<n])
             }
         } catch {

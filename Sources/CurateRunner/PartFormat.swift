@@ -7,7 +7,7 @@ import CurateIngest
 struct PartFormat: InputFormat {
     func open(_ file: InputFile) throws(RecordError) -> any RecordSource {
         do {
-            return LineSource(lines: LineReader(try openDecompressed(file.path)))
+            return LineSource(lines: LineReader(try openDecompressed(file.path), maxLineBytes: .max))
         } catch {
             throw RecordError(error.message)
         }

@@ -157,3 +157,32 @@ private func decompressed(_ path: String) throws -> String {
         #expect(try Runner.run(RunOptions(pipelinePath: path)).summary.docsKept == 1)
     }
 }
+
+@Suite struct HostileInputTests {
+    let hostile = root + "/Tests/Fixtures/hostile"
+
+    @Test func decompressionBombsAreRecordedAsErrorsAndEverythingElseIsRead() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let path = try scratch.pipeline(
+            inputs: #"[{"format": "jsonl", "paths": ["\#(hostile)/bomb.jsonl.gz", "\#(hostile)/bomb.jsonl.bz2", "\#(hostile)/whitespace-and-nul.jsonl"]}, {"format": "text", "paths": ["\#(hostile)/bomb.txt.zst"]}]"#,
+            stages: #"[{"type": "normalize"}, {"type": "length", "min_chars": 1}]"#)
+        let report = try Runner.run(RunOptions(pipelinePath: path))
+        #expect((report.summary.docsIn, report.summary.docsKept, report.summary.errors) == (9, 5, 3))
+        let store = try ProvenanceStore(path: scratch.folder + "/run/provenance.sqlite")
+        let errors = try store.query("""
+            SELECT i.path, d.offset, d.reason, d.detail FROM documents d JOIN inputs i ON i.id = d.input_id
+            WHERE d.status = 'error' ORDER BY i.path
+            """).map { [String($0[0]!.split(separator: "/").last!)] + $0.dropFirst() }
+        let limit = 64 << 20
+        #expect(errors == [
+            ["bomb.jsonl.bz2", "84", "corrupt_input", "line 2 is 104857626 bytes, more than the \(limit) a document may have (max_document_bytes); skipped"],
+            ["bomb.jsonl.gz", "84", "corrupt_input", "line 2 is 104857626 bytes, more than the \(limit) a document may have (max_document_bytes); skipped"],
+            ["bomb.txt.zst", "0", "corrupt_input", "the file holds more than the \(limit) bytes a document may have (max_document_bytes); skipped"],
+        ])
+        #expect(try store.query("SELECT doc_id, status, reason FROM documents WHERE status != 'error' ORDER BY doc_id") == [
+            ["after", "kept", nil], ["after", "kept", nil], ["before", "kept", nil], ["before", "kept", nil],
+            ["nul", "kept", nil], ["ws", "dropped", "too_few_chars"],
+        ])
+    }
+}
