@@ -185,4 +185,16 @@ private func decompressed(_ path: String) throws -> String {
             ["nul", "kept", nil], ["ws", "dropped", "too_few_chars"],
         ])
     }
+
+    @Test func entitiesAreNeitherExpandedNorFetched() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let path = try scratch.pipeline(inputs: #"[{"format": "mediawiki", "paths": ["\#(hostile)/entities.xml"]}]"#, stages: "[]")
+        let report = try Runner.run(RunOptions(pipelinePath: path))
+        #expect((report.summary.docsIn, report.summary.docsKept) == (2, 2))
+        let parts = try scratch.parts()
+        let text = try decompressed(scratch.folder + "/run/docs/" + parts.keys.sorted()[0])
+        #expect(text.contains(#""id":"1","text":"and and""#))
+        #expect(!text.contains("root:") && !text.contains("lollol"))
+    }
 }
