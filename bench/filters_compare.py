@@ -81,5 +81,6 @@ for name in ["c4_quality", "c4_quality_fineweb"]:
     equal = sum(texts[i] == dt[i][name]["text"] for i in both)
     print(f"\n{name}: kept by both {len(both)}, rewritten text identical to datatrove's for {equal} ({equal / max(len(both), 1):.4%})")
 
-print(f"\ncurate run with no stage (read JSONL, write docs parts, provenance minimal, 1 worker): {baseline:.2f} s; "
-      "'stage' columns subtract it. datatrove times are the filter calls alone.")
+print(f"\nCPU seconds throughout. curate run with no stage (read JSONL, write docs parts, provenance minimal, "
+      f"1 worker): {baseline:.2f} s; the 'stage' columns subtract it. datatrove's times are its filter calls alone "
+      "(wall-clock: " + ", ".join(f"{k} {v:.1f} s" for k, v in dt_times.get("wall", {}).items()) + ").")

@@ -45,6 +45,12 @@ for path in sorted(glob.glob(os.path.join(data, "text/inaugural/*"))):
 for path in sorted(glob.glob(os.path.join(data, "text/multilingual/*.txt"))):
     chunks(path, "multilingual", 0.3)
 
+seen = {}
 for d in docs:
+    # Two wiki dumps can hold a page with the same id: keep ids unique.
+    n = seen.get(d["id"], 0)
+    seen[d["id"]] = n + 1
+    if n:
+        d["id"] = f"{d['id']}#{n + 1}"
     print(json.dumps(d, ensure_ascii=False))
 print(f"{len(docs)} documents", file=sys.stderr)

@@ -14,12 +14,42 @@ enum EnglishSpecialCases {
 
     static func pieces(_ s: UnsafeBufferPointer<UInt32>, _ lo: Int, _ hi: Int) -> [Int]? {
         let n = hi - lo
-        guard n >= 2, n <= longest else { return nil }
-        var key: [UInt32] = []
-        key.reserveCapacity(n)
-        for i in lo..<hi { key.append(s[i]) }
-        return table[key]
+        guard n >= 2, n <= longest, ends[bucket(s[lo]) << 7 | bucket(s[hi - 1])] else { return nil }
+        var h = hashSeed
+        for i in lo..<hi { h = step(h, s[i]) }
+        guard let entries = byHash[h] else { return nil }
+        for (word, pieces) in entries where word.count == n {
+            var k = 0
+            while k < n, word[k] == s[lo + k] { k += 1 }
+            if k == n { return pieces }
+        }
+        return nil
     }
+
+    @inline(__always) private static func bucket(_ c: UInt32) -> Int { Int(Swift.min(c, 127)) }
+
+    /// Whether some special case starts and ends with these characters (non-ASCII ones
+    /// sharing one bucket): most words are ruled out without hashing.
+    private static let ends: [Bool] = {
+        var ends = [Bool](repeating: false, count: 128 * 128)
+        for word in table.keys { ends[bucket(word[0]) << 7 | bucket(word[word.count - 1])] = true }
+        return ends
+    }()
+
+    private static let hashSeed: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    @inline(__always) private static func step(_ h: UInt64, _ c: UInt32) -> UInt64 {
+        (h ^ UInt64(c)) &* 0x100_0000_01B3
+    }
+
+    /// The table by a hash of the word, so that a lookup needs no allocation.
+    private static let byHash: [UInt64: [([UInt32], [Int])]] = {
+        var byHash: [UInt64: [([UInt32], [Int])]] = [:]
+        for (word, pieces) in table {
+            byHash[word.reduce(hashSeed, step), default: []].append((word, pieces))
+        }
+        return byHash
+    }()
 
     private static let table: [[UInt32]: [Int]] = {
         var table: [[UInt32]: [Int]] = [:]

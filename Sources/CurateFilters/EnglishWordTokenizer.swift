@@ -243,7 +243,7 @@ public struct EnglishWordTokenizer: Sendable {
                 if hi - 2 >= lo, s[hi - 2] == 0x43 || s[hi - 2] == 0x41, digitBefore(hi - 2) { take(hi - 2) }
             }
         }
-        if let unit = Units.longestSuffix(s, lo, hi), digitBefore(hi - unit) { take(hi - unit) }
+        if hi - lo >= 2, let unit = Units.longestSuffix(s, lo, hi), digitBefore(hi - unit) { take(hi - unit) }
         return hi - best
     }
 
@@ -251,6 +251,7 @@ public struct EnglishWordTokenizer: Sendable {
     @inline(__always)
     static func infixLength(_ s: UnsafeBufferPointer<UInt32>, _ lo: Int, _ hi: Int, at p: Int) -> Int {
         let c = s[p]
+        if c < 0x80, CharClass.isAlpha(c) || CharClass.isDigit(c) { return 0 }
         let prev: UInt32? = p > lo ? s[p - 1] : nil
         let next: UInt32? = p + 1 < hi ? s[p + 1] : nil
         if c == 0x2E, next == 0x2E {
@@ -385,6 +386,9 @@ enum Units {
 
     /// The length of the longest unit that `s[lo..<hi]` ends with.
     static func longestSuffix(_ s: UnsafeBufferPointer<UInt32>, _ lo: Int, _ hi: Int) -> Int? {
+        var digit = false
+        for i in Swift.max(lo, hi - longest - 1)..<hi - 1 where CharClass.isDigit(s[i]) { digit = true }
+        guard digit else { return nil }
         let last = s[hi - 1]
         guard (last >= 0x41 && last <= 0x7A) || last == 0x25 || last == 0xB2 || last == 0xB3 || last >= 0x400 else { return nil }
         var best: Int?

@@ -24,6 +24,8 @@ struct WordNGrams {
     private let concatenated: [UInt32]
     private let concatenatedStart: [Int]
     private let count: Int
+    private let joinedHashes: PrefixHashes
+    private let concatenatedHashes: PrefixHashes
 
     private static let separator: UInt32 = 0x11_0000
 
@@ -52,13 +54,15 @@ struct WordNGrams {
         self.joinedStart = joinedStart
         self.concatenated = concatenated
         self.concatenatedStart = concatenatedStart
+        joinedHashes = PrefixHashes(joined)
+        concatenatedHashes = PrefixHashes(concatenated)
     }
 
     /// The characters of the most frequent n-gram (words joined by spaces) times its count;
     /// among equally frequent ones, the first to occur. Nil when there are fewer than n words.
     func topNGramChars(_ n: Int) -> Int? {
         guard count >= n else { return nil }
-        var table = SliceTable(stream: joined, capacity: count - n + 1)
+        var table = SliceTable(stream: joined, hashes: joinedHashes, capacity: count - n + 1)
         var counts: [Int] = []
         var firstAt: [Int] = []
         counts.reserveCapacity(count - n + 1)
@@ -82,20 +86,42 @@ struct WordNGrams {
     /// left to right and jumping past each repeat.
     func repeatedNGramChars(_ n: Int) -> Int {
         guard count >= n else { return 0 }
-        var table = SliceTable(stream: concatenated, capacity: count - n + 1)
+        var table = SliceTable(stream: concatenated, hashes: concatenatedHashes, capacity: count - n + 1)
         var repeated = 0
         var i = 0
         while i < count - n + 1 {
             let lo = concatenatedStart[i], hi = concatenatedStart[i + n]
-            if table.contains(lo, hi) {
+            if table.find(lo, hi).inserted {
+                i += 1
+            } else {
                 repeated += hi - lo
                 i += n
-            } else {
-                _ = table.find(lo, hi)
-                i += 1
             }
         }
         return repeated
+    }
+}
+
+/// Polynomial hashes of every prefix of a stream, so that any slice hashes in constant time.
+struct PrefixHashes {
+    private let prefix: [UInt64]
+    private let powers: [UInt64]
+    private static let base: UInt64 = 0x100_0000_01B3
+
+    init(_ stream: [UInt32]) {
+        var prefix = [UInt64](repeating: 0, count: stream.count + 1)
+        var powers = [UInt64](repeating: 1, count: stream.count + 1)
+        for (i, c) in stream.enumerated() {
+            prefix[i + 1] = prefix[i] &* Self.base &+ UInt64(c) &+ 1
+            powers[i + 1] = powers[i] &* Self.base
+        }
+        self.prefix = prefix
+        self.powers = powers
+    }
+
+    @inline(__always) func hash(_ lo: Int, _ hi: Int) -> UInt64 {
+        let h = prefix[hi] &- prefix[lo] &* powers[hi - lo]
+        return (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
     }
 }
 
@@ -103,24 +129,29 @@ struct WordNGrams {
 /// each distinct slice gets an id in insertion order.
 struct SliceTable {
     private let stream: [UInt32]
+    private let prefixHashes: PrefixHashes?
     private var slots: [Int32]
-    private var hashes: [UInt64] = []
-    private var starts: [Int] = []
-    private var ends: [Int] = []
+    private struct Entry {
+        let hash: UInt64
+        let start: Int
+        let end: Int
+    }
+
+    private var entries: [Entry] = []
     private let mask: Int
 
-    init(stream: [UInt32], capacity: Int) {
+    init(stream: [UInt32], hashes: PrefixHashes? = nil, capacity: Int) {
         self.stream = stream
+        prefixHashes = hashes
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = [Int32](repeating: -1, count: size)
         mask = size - 1
-        hashes.reserveCapacity(capacity)
-        starts.reserveCapacity(capacity)
-        ends.reserveCapacity(capacity)
+        entries.reserveCapacity(capacity)
     }
 
     private func hash(_ lo: Int, _ hi: Int) -> UInt64 {
+        if let prefixHashes { return prefixHashes.hash(lo, hi) }
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(hi - lo)
         stream.withUnsafeBufferPointer { s in
             for i in lo..<hi {
@@ -132,7 +163,7 @@ struct SliceTable {
     }
 
     private func equal(_ id: Int, _ lo: Int, _ hi: Int) -> Bool {
-        let a = starts[id], b = ends[id]
+        let a = entries[id].start, b = entries[id].end
         guard b - a == hi - lo else { return false }
         return stream.withUnsafeBufferPointer { s in
             var k = 0
@@ -149,13 +180,9 @@ struct SliceTable {
         while true {
             let id = Int(slots[index])
             if id < 0 { return (index, nil) }
-            if hashes[id] == h, equal(id, lo, hi) { return (index, id) }
+            if entries[id].hash == h, equal(id, lo, hi) { return (index, id) }
             index = (index + 1) & mask
         }
-    }
-
-    func contains(_ lo: Int, _ hi: Int) -> Bool {
-        slot(hash(lo, hi), lo, hi).id != nil
     }
 
     /// The id of the slice equal to `stream[lo..<hi]`, adding it when new.
@@ -163,12 +190,13 @@ struct SliceTable {
         let h = hash(lo, hi)
         let (index, id) = slot(h, lo, hi)
         if let id { return (id, false) }
-        let new = hashes.count
-        if new * 2 >= slots.count { grow() ; return find(lo, hi) }
+        let new = entries.count
+        if new * 2 >= slots.count {
+            grow()
+            return find(lo, hi)
+        }
         slots[index] = Int32(new)
-        hashes.append(h)
-        starts.append(lo)
-        ends.append(hi)
+        entries.append(Entry(hash: h, start: lo, end: hi))
         return (new, true)
     }
 
@@ -176,8 +204,8 @@ struct SliceTable {
         let size = slots.count * 2
         slots = [Int32](repeating: -1, count: size)
         let mask = size - 1
-        for id in 0..<hashes.count {
-            var index = Int(truncatingIfNeeded: hashes[id] >> 20) & mask
+        for id in 0..<entries.count {
+            var index = Int(truncatingIfNeeded: entries[id].hash >> 20) & mask
             while slots[index] >= 0 { index = (index + 1) & mask }
             slots[index] = Int32(id)
         }
@@ -186,10 +214,9 @@ struct SliceTable {
 
     private init(rebuilt old: SliceTable, slots: [Int32], mask: Int) {
         stream = old.stream
+        prefixHashes = old.prefixHashes
         self.slots = slots
         self.mask = mask
-        hashes = old.hashes
-        starts = old.starts
-        ends = old.ends
+        entries = old.entries
     }
 }

@@ -131,15 +131,6 @@ public struct ScalarText: Sendable {
         return (count, longest)
     }
 
-    /// Whether `range` starts with `prefix` (ASCII).
-    public func hasPrefix(_ prefix: StaticString, in range: Range<Int>) -> Bool {
-        let n = prefix.utf8CodeUnitCount
-        guard range.count >= n else { return false }
-        let p = prefix.utf8Start
-        for k in 0..<n where scalars[range.lowerBound + k] != UInt32(p[k]) { return false }
-        return true
-    }
-
     /// Whether `range` ends with `suffix` (ASCII).
     public func hasSuffix(_ suffix: StaticString, in range: Range<Int>) -> Bool {
         let n = suffix.utf8CodeUnitCount

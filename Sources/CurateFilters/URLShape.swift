@@ -4,6 +4,9 @@
 /// and an optional path, query or fragment.
 enum URLShape {
     static func matches(_ s: UnsafeBufferPointer<UInt32>, _ lo: Int, _ hi: Int) -> Bool {
+        var dot = false
+        for i in lo..<hi where s[i] == 0x2E { dot = true; break }
+        guard dot else { return false }
         var start = lo
         if let scheme = schemeEnd(s, lo, hi) { start = scheme }
         if hostPortPath(s, start, hi) { return true }
