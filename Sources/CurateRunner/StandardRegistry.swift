@@ -9,7 +9,12 @@ extension Registry {
         stages: [
             AuditTermsStage.definition,
             BadWordsFilter.definition,
+            C4ParagraphFilter.definition,
+            C4QualityFilter.definition,
             ExactDedup.definition,
+            FineWebQualityFilter.definition,
+            GopherQualityFilter.definition,
+            GopherRepetitionFilter.definition,
             HTMLExtractStage.definition,
             LanguageFilter.definition,
             LengthFilter.definition,

@@ -52,7 +52,7 @@ private func files(in folder: String) throws -> [String: Data] {
 @Suite struct BrokenPipelineTests {
     static let cases: [(String, String)] = [
         ("bad-json.json", "line 4, column 3: invalid JSON: expected ',' or '}' in an object, found '\"'"),
-        ("bad-stage-type.json", "stages[1].type: unknown stage type \"lenght\"; did you mean \"length\"? (valid: audit_terms, badwords, exact_dedup, html_extract, language, length, minhash_dedup, normalize, pii, url_filter)"),
+        ("bad-stage-type.json", "stages[1].type: unknown stage type \"lenght\"; did you mean \"length\"? (valid: audit_terms, badwords, c4_paragraph, c4_quality, exact_dedup, fineweb_quality, gopher_quality, gopher_repetition, html_extract, language, length, minhash_dedup, normalize, pii, url_filter)"),
         ("bad-option-type.json", """
             stages[0].form: expected one of "NFC", "NFKC", "none", got "nfc"; did you mean "NFC"?
             error: Tests/Fixtures/pipelines/bad-option-type.json: stages[1].max_chars: expected an integer >= 0, got "100"

@@ -1,0 +1,50 @@
+import CurateCore
+import CurateFilters
+import Testing
+
+@Suite struct C4QualityFilterTests {
+    @Test(arguments: QualityFixtures.expectations("c4_quality"))
+    func decidesAsDatatroveOnRealText(_ e: QualityFixtures.Expectation) throws {
+        #expect(try QualityFixtures.mismatch(e, checkMetrics: false) == nil)
+    }
+
+    @Test(arguments: ["wiki-article", "gutenberg-crlf"])
+    func keepsTheSameLinesAsDatatrove(_ name: String) throws {
+        var doc = try QualityFixtures.document(name)
+        guard case .rewritten = C4QualityFilter().process(&doc) else {
+            Issue.record("expected a rewrite")
+            return
+        }
+        #expect(doc.textString == String(decoding: try QualityFixtures.text(name + ".c4.txt"), as: UTF8.self))
+    }
+
+    private let page = """
+        One two three four. Five six seven eight.
+        Menu
+        This line has no terminal punctuation
+        Please enable JavaScript to see this.
+        This site uses cookies to work well.
+        Nine ten eleven [1] twelve. Thirteen! Fourteen?
+        """
+
+    @Test func removesLinesAndCitationsAndCountsSentences() {
+        var doc = QualityFixtures.document(text: page)
+        #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 6), Metric("kept_lines", 2), Metric("sentences", 5)]))
+        #expect(doc.textString == "One two three four. Five six seven eight.\nNine ten eleven  twelve. Thirteen! Fourteen?")
+    }
+
+    @Test func keepsUnpunctuatedLinesWhenTold() {
+        var filter = C4QualityFilter()
+        filter.filterNoTerminalPunct = false
+        filter.minNumSentences = 6
+        var doc = QualityFixtures.document(text: page)
+        #expect(filter.process(&doc) == .rewritten([Metric("lines", 6), Metric("kept_lines", 3), Metric("sentences", 6)]))
+    }
+
+    @Test func dropsPagesWithLoremIpsumOrACurlyBracket() {
+        var doc = QualityFixtures.document(text: "Lorem Ipsum dolor sit amet.")
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:lorem_ipsum", metrics: []))
+        doc = QualityFixtures.document(text: "function f() { return 1; }.")
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:curly_bracket", metrics: []))
+    }
+}
