@@ -21,12 +21,27 @@ public struct TermMatcher: Sendable {
     public let terms: [String]
     public let boundaries: Boundaries
     private let automaton: AhoCorasick
+    /// Bit (a << 7 | b) is set when a term starts with ASCII bytes a, b or is the byte a alone
+    /// (lower-cased): the pairs where a whole-word walk can succeed.
+    private let asciiPairs: [UInt64]
 
     /// A matcher for `terms`; empty terms never match.
     public init(terms: [String], boundaries: Boundaries = .words) {
         self.terms = terms
         self.boundaries = boundaries
-        automaton = AhoCorasick(patterns: terms.map { WordCharacters.lowercased(Array($0.utf8)) })
+        let patterns = terms.map { WordCharacters.lowercased(Array($0.utf8)) }
+        automaton = AhoCorasick(patterns: patterns)
+        var pairs = [UInt64](repeating: 0, count: 128 * 128 / 64)
+        func set(_ index: Int) { pairs[index >> 6] |= 1 << UInt64(index & 63) }
+        for pattern in patterns where !pattern.isEmpty && pattern[0] < 0x80 {
+            let first = Int(pattern[0]) << 7
+            if pattern.count == 1 {
+                for next in 0..<128 { set(first | next) }
+            } else if pattern[1] < 0x80 {
+                set(first | Int(pattern[1]))
+            }
+        }
+        asciiPairs = pairs
     }
 
     /// Calls `body` with the index in ``terms`` of every occurrence in `text`; `body` returns
@@ -45,52 +60,65 @@ public struct TermMatcher: Sendable {
     /// word), and a term that ends there is reported if the next character is not a word
     /// character either.
     private func forEachWholeWordMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Bool) {
-        automaton.withStepper { stepper in
-            var stop = false
+        asciiPairs.withUnsafeBufferPointer { pairs in
+            automaton.withStepper { stepper in
+                var stop = false
 
-            /// Walks the trie from the scalar `start` reads next, reporting terms that end before
-            /// a non-word character.
-            func walk(_ start: FoldedScalarReader) {
-                var walker = start
-                var state = AhoCorasick.start
-                while !stop, let (scalar, _) = walker.next() {
-                    guard let next = Self.trieStep(stepper, state, scalar) else { return }
-                    state = next
-                    guard stepper.isPattern(state) else { continue }
-                    var after = walker
-                    if let (_, followedByWord) = after.next(), followedByWord { continue }
-                    automaton.forEachPattern(at: state) { id in
-                        if !stop && !body(Int(id)) { stop = true }
+                /// Walks the trie from the scalar `start` reads next, reporting terms that end before
+                /// a non-word character.
+                func walk(_ start: FoldedScalarReader) {
+                    var walker = start
+                    var state = AhoCorasick.start
+                    while !stop, let (scalar, _) = walker.next() {
+                        guard let next = Self.trieStep(stepper, state, scalar) else { return }
+                        state = next
+                        guard stepper.isPattern(state) else { continue }
+                        var after = walker
+                        if let (_, followedByWord) = after.next(), followedByWord { continue }
+                        automaton.forEachPattern(at: state) { id in
+                            if !stop && !body(Int(id)) { stop = true }
+                        }
                     }
                 }
-            }
 
-            var i = 0
-            var previousIsWord = false
-            while i < text.count && !stop {
-                let byte = text[i]
-                if byte < 0x80 {
-                    if !previousIsWord && stepper.child(AhoCorasick.start, byte &- 0x41 < 26 ? byte | 0x20 : byte) != nil {
-                        walk(FoldedScalarReader(text: text, at: i))
+                var i = 0
+                var previousIsWord = false
+                while i < text.count && !stop {
+                    let byte = text[i]
+                    if byte < 0x80 {
+                        if !previousIsWord && Self.mayStart(byte, i + 1 < text.count ? text[i + 1] : 0x20, pairs) {
+                            walk(FoldedScalarReader(text: text, at: i))
+                        }
+                        i += 1
+                        previousIsWord = FoldedScalarReader.isASCIIWord(byte)
+                        if previousIsWord {
+                            // The rest of an ASCII word cannot start a term.
+                            while i < text.count, text[i] < 0x80, FoldedScalarReader.isASCIIWord(text[i]) { i += 1 }
+                        }
+                        continue
                     }
-                    i += 1
-                    previousIsWord = FoldedScalarReader.isASCIIWord(byte)
-                    if previousIsWord {
-                        // The rest of an ASCII word cannot start a term.
-                        while i < text.count, text[i] < 0x80, FoldedScalarReader.isASCIIWord(text[i]) { i += 1 }
+                    let length = UTF8Bytes.sequenceLength(text, at: i)
+                    let folded = WordCharacters.fold(length == 0 ? 0xFFFD : UTF8Bytes.decode(text, at: i).scalar)
+                    for k in 0..<folded.count where !stop {
+                        let scalar = k == 0 ? folded.scalars.0 : k == 1 ? folded.scalars.1 : folded.scalars.2
+                        if !previousIsWord && stepper.child(AhoCorasick.start, ScalarBytes(scalar).first) != nil {
+                            walk(FoldedScalarReader(text: text, at: i, skipping: k))
+                        }
+                        previousIsWord = folded.wordBits & (1 << UInt8(k)) != 0
                     }
-                    continue
+                    i += max(length, 1)
                 }
-                var reader = FoldedScalarReader(text: text, at: i)
-                repeat {
-                    let here = reader
-                    guard let (_, isWord) = reader.next() else { break }
-                    if !previousIsWord { walk(here) }
-                    previousIsWord = isWord
-                } while reader.isInsideMapping && !stop
-                i = reader.index
             }
         }
+    }
+
+    /// Whether a term may start with ASCII `byte` followed by `next` (lower-cased): a term is
+    /// that one byte, or starts with the two, or `next` is not ASCII.
+    @inline(__always)
+    private static func mayStart(_ byte: UInt8, _ next: UInt8, _ pairs: UnsafeBufferPointer<UInt64>) -> Bool {
+        guard next < 0x80 else { return true }
+        let index = Int(byte &- 0x41 < 26 ? byte | 0x20 : byte) << 7 | Int(next &- 0x41 < 26 ? next | 0x20 : next)
+        return pairs[index >> 6] & (1 << UInt64(index & 63)) != 0
     }
 
     /// The trie state after the UTF-8 bytes of `scalar`, or nil when no term continues so.
@@ -163,9 +191,12 @@ struct FoldedScalarReader {
     private var pending: WordCharacters.Folded? = nil
     private var pendingIndex = 0
 
-    init(text: UnsafeBufferPointer<UInt8>, at index: Int = 0) {
+    /// A reader at byte `index`, after the first `skipping` scalars of that character's
+    /// lower-case mapping.
+    init(text: UnsafeBufferPointer<UInt8>, at index: Int = 0, skipping: Int = 0) {
         self.text = text
         self.index = index
+        for _ in 0..<skipping { _ = next() }
     }
 
     /// Whether scalars of a lower-case mapping of several scalars remain to be read.
