@@ -2,8 +2,9 @@
 # Safety filters vs datatrove 0.10.x, same documents, same run: C4BadWordsFilter (keep_fraction 0)
 # vs curate's badwords, URLFilter vs url_filter, PIIFormatter vs pii (IPv6 and phone rules off,
 # which datatrove does not have; exact text equality). Prints agreement, every disagreement with
-# both verdicts, and docs/s of the filter alone (curate: its stage time from provenance, 1 worker;
-# datatrove: the filter calls over documents in memory) and the ratio.
+# both verdicts, and docs/s of the filter alone by CPU time (curate: its stage inside `curate run`,
+# 1 worker, measured with perf; datatrove: the filter calls over documents in memory) and the
+# ratio; bench/safety_compare.py says exactly how. Needs perf (linux-perf).
 # Usage: bench/safety.sh            (needs ../shared/data; set CURATE_SHARED to move it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -55,7 +56,6 @@ echo "== curate" >&2
 run_stage badwords '{"type": "badwords"}' "$WORK/text-docs.jsonl"
 run_stage url_filter "{\"type\": \"url_filter\", \"domains\": [\"$WORK/blocklists/domains\"], \"urls\": [\"$WORK/blocklists/urls\"]}" "$WORK/url-docs.jsonl"
 run_stage pii '{"type": "pii", "ipv6": false, "phones": false}' "$WORK/text-docs.jsonl"
-run_stage pii-all '{"type": "pii"}' "$WORK/text-docs.jsonl"
 
 echo "== datatrove and comparison" >&2
-"$PY" "$ROOT/bench/safety_compare.py" "$ROOT" "$WORK"
+"$PY" "$ROOT/bench/safety_compare.py" "$ROOT" "$WORK" "$CURATE"

@@ -105,4 +105,4 @@ with open(os.path.join(work, "text-docs.jsonl"), "w", encoding="utf-8") as f:
         if d.get("url") is None:
             d.pop("url", None)
         f.write(json.dumps(d, ensure_ascii=False) + "\n")
-print(f"{len(docs)} text documents, {n} URLs", file=sys.stderr)
+print(f"{len(docs)} text documents, {n} URLs from the WARC files and wiki pages", file=sys.stderr)

@@ -21,6 +21,8 @@ public struct AhoCorasick: Sendable {
     private let outputLink: [Int32]
     /// Whether any pattern ends at the state (its own or through `outputLink`).
     private let matches: [Bool]
+    /// The length of the state's string: its depth in the trie of the patterns.
+    private let depth: [Int32]
 
     /// Builds the automaton for `patterns`; empty patterns never match.
     public init(patterns: [[UInt8]]) {
@@ -40,6 +42,7 @@ public struct AhoCorasick: Sendable {
         // list, and stay fast in debug builds too.)
         var delta = [Int32](repeating: -1, count: classes)
         var own: [[Int32]] = [[]]
+        var depth: [Int32] = [0]
         let missing = [Int32](repeating: -1, count: classes)
         for (index, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var state = 0
@@ -48,6 +51,7 @@ public struct AhoCorasick: Sendable {
                 if delta[slot] < 0 {
                     delta[slot] = Int32(own.count)
                     own.append([])
+                    depth.append(depth[state] + 1)
                     delta += missing
                 }
                 state = Int(delta[slot])
@@ -109,6 +113,7 @@ public struct AhoCorasick: Sendable {
         var matches = hasOwn
         for state in matches.indices where outputLink[state] >= 0 { matches[state] = true }
         self.matches = matches
+        self.depth = depth
     }
 
     /// The number of states.
@@ -120,6 +125,8 @@ public struct AhoCorasick: Sendable {
         fileprivate let delta: UnsafeBufferPointer<Int32>
         fileprivate let byteClass: UnsafeBufferPointer<UInt8>
         fileprivate let matches: UnsafeBufferPointer<Bool>
+        fileprivate let depth: UnsafeBufferPointer<Int32>
+        fileprivate let outputStart: UnsafeBufferPointer<Int32>
         fileprivate let classCount: Int
 
         /// The state after reading `byte` in `state`.
@@ -131,6 +138,18 @@ public struct AhoCorasick: Sendable {
         /// Whether some pattern ends at `state`.
         @inline(__always)
         public func hasMatch(_ state: Int32) -> Bool { matches[Int(state)] }
+
+        /// The trie child of `state` for `byte`: the state one byte deeper, or nil when no
+        /// pattern continues the state's string with `byte`.
+        @inline(__always)
+        public func child(_ state: Int32, _ byte: UInt8) -> Int32? {
+            let next = self.next(state, byte)
+            return depth[Int(next)] == depth[Int(state)] &+ 1 ? next : nil
+        }
+
+        /// Whether a pattern is exactly the state's string.
+        @inline(__always)
+        public func isPattern(_ state: Int32) -> Bool { outputStart[Int(state)] != outputStart[Int(state) + 1] }
     }
 
     /// Runs `body` with a stepper over this automaton's tables.
@@ -139,7 +158,11 @@ public struct AhoCorasick: Sendable {
         delta.withUnsafeBufferPointer { d in
             byteClass.withUnsafeBufferPointer { b in
                 matches.withUnsafeBufferPointer { m in
-                    body(Stepper(delta: d, byteClass: b, matches: m, classCount: classCount))
+                    depth.withUnsafeBufferPointer { depth in
+                        outputStart.withUnsafeBufferPointer { outputStart in
+                            body(Stepper(delta: d, byteClass: b, matches: m, depth: depth, outputStart: outputStart, classCount: classCount))
+                        }
+                    }
                 }
             }
         }
@@ -154,6 +177,12 @@ public struct AhoCorasick: Sendable {
             for k in Int(outputStart[s])..<Int(outputStart[s + 1]) { body(outputs[k]) }
             s = Int(outputLink[s])
         }
+    }
+
+    /// Calls `body` with the index of every pattern that is exactly the string of `state`.
+    @inline(__always)
+    public func forEachPattern(at state: Int32, _ body: (Int32) -> Void) {
+        for k in Int(outputStart[Int(state)])..<Int(outputStart[Int(state) + 1]) { body(outputs[k]) }
     }
 
     /// Whether any pattern occurs in `text`.

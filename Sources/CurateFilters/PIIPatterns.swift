@@ -175,30 +175,27 @@ enum PIIPatterns {
     /// dot (a final dot ends a sentence and is left out), read by RFC 4291's text forms.
     /// Calls `found(start, end)` for each.
     static func forEachIPv6(in p: Bytes, _ found: (Int, Int) -> Void) {
-        var i = 0
-        while i < p.count {
-            guard isHex(p[i]) || p[i] == UInt8(ascii: ":") else {
-                i += 1
-                continue
-            }
-            var end = i
+        @inline(__always) func inRun(_ b: UInt8) -> Bool { isHex(b) || b == UInt8(ascii: ":") || b == UInt8(ascii: ".") }
+        var from = 0
+        // Every address holds a colon: find one, then the run around it.
+        while let colon = nextByte(UInt8(ascii: ":"), in: p, from: from) {
+            var i = colon
+            while i > from, inRun(p[i - 1]) { i -= 1 }
+            var end = colon
             var colons = 0
-            while end < p.count, isHex(p[end]) || p[end] == UInt8(ascii: ":") || p[end] == UInt8(ascii: ".") {
+            while end < p.count, inRun(p[end]) {
                 if p[end] == UInt8(ascii: ":") { colons += 1 }
                 end += 1
             }
             let runEnd = end
-            guard colons >= 2 else {
-                i = runEnd
-                continue
-            }
+            from = runEnd
+            guard colons >= 2 else { continue }
             while end > i, p[end - 1] == UInt8(ascii: ".") { end -= 1 }
             let before = i == 0 ? false : isWordScalar(before: i, in: p) || p[i - 1] == UInt8(ascii: ".")
             let after = runEnd < p.count && isWordScalar(at: runEnd, in: p)
             if !before, !after, let address = ipv6Value(UnsafeBufferPointer(rebasing: p[i..<end])), isGlobalUnicastIPv6(address) {
                 found(i, end)
             }
-            i = runEnd
         }
     }
 

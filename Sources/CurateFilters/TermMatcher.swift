@@ -21,8 +21,9 @@ public struct TermMatcher: Sendable {
     public let terms: [String]
     public let boundaries: Boundaries
     private let automaton: AhoCorasick
-    private let lengths: [Int]
-    private let ringMask: Int
+    /// Bit (a << 7 | b) is set when a term starts with ASCII bytes a, b or is the byte a alone
+    /// (lower-cased): the pairs where a whole-word walk can succeed.
+    private let asciiPairs: [UInt64]
 
     /// A matcher for `terms`; empty terms never match.
     public init(terms: [String], boundaries: Boundaries = .words) {
@@ -30,95 +31,131 @@ public struct TermMatcher: Sendable {
         self.boundaries = boundaries
         let patterns = terms.map { WordCharacters.lowercased(Array($0.utf8)) }
         automaton = AhoCorasick(patterns: patterns)
-        lengths = patterns.map(\.count)
-        var ring = 16
-        while ring < (lengths.max() ?? 0) + 8 { ring <<= 1 }
-        ringMask = ring - 1
+        var pairs = [UInt64](repeating: 0, count: 128 * 128 / 64)
+        func set(_ index: Int) { pairs[index >> 6] |= 1 << UInt64(index & 63) }
+        for pattern in patterns where !pattern.isEmpty && pattern[0] < 0x80 {
+            let first = Int(pattern[0]) << 7
+            if pattern.count == 1 {
+                for next in 0..<128 { set(first | next) }
+            } else if pattern[1] < 0x80 {
+                set(first | Int(pattern[1]))
+            }
+        }
+        asciiPairs = pairs
     }
 
-    /// Calls `body` with the index in ``terms`` of every occurrence in `text`, in the order
-    /// the occurrences end (longest first among those ending together); `body` returns false
-    /// to stop. Overlapping occurrences of different terms are all reported.
+    /// Calls `body` with the index in ``terms`` of every occurrence in `text`; `body` returns
+    /// false to stop. Whole-word occurrences come in the order of their start, longer after
+    /// shorter among those starting together; occurrences anywhere come in the order of their
+    /// end. Overlapping occurrences of different terms are all reported.
     public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Bool) {
-        let wholeWords = boundaries == .words
-        let lengths = self.lengths
-        let mask = ringMask
-        automaton.withStepper { stepper in
-            withUnsafeTemporaryAllocation(of: Bool.self, capacity: mask + 1) { boundaryBefore in
+        switch boundaries {
+        case .words: forEachWholeWordMatch(in: text, body)
+        case .anywhere: forEachMatchAnywhere(in: text, body)
+        }
+    }
+
+    /// Whole words: a term can only start where the previous character is not a word
+    /// character, so the trie of the terms is walked from those places only (about once per
+    /// word), and a term that ends there is reported if the next character is not a word
+    /// character either.
+    private func forEachWholeWordMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Bool) {
+        asciiPairs.withUnsafeBufferPointer { pairs in
+            automaton.withStepper { stepper in
                 var stop = false
-                var state = AhoCorasick.start
-                var position = 0
-                var previousIsWord = false
-                var pending: Int32 = -1
-                var pendingEnd = 0
 
-                /// Reports the terms ending at `end` in `matchState` whose start is at a word boundary.
-                func report(_ matchState: Int32, _ end: Int) {
-                    automaton.forEachPattern(endingAt: matchState) { id in
-                        guard !stop else { return }
-                        let start = end - lengths[Int(id)]
-                        if wholeWords && !boundaryBefore[start & mask] { return }
-                        if !body(Int(id)) { stop = true }
-                    }
-                }
-
-                /// Feeds one lower-cased scalar.
-                @inline(__always)
-                func feed(_ scalar: UInt32, isWord: Bool) {
-                    if pending >= 0 {
-                        if !isWord { report(pending, pendingEnd) }
-                        pending = -1
-                    }
-                    boundaryBefore[position & mask] = !previousIsWord
-                    previousIsWord = isWord
-                    if scalar < 0x80 {
-                        state = stepper.next(state, UInt8(scalar))
-                        position &+= 1
-                    } else if scalar < 0x800 {
-                        state = stepper.next(state, UInt8(0xC0 | scalar >> 6))
-                        state = stepper.next(state, UInt8(0x80 | scalar & 0x3F))
-                        position &+= 2
-                    } else if scalar < 0x10000 {
-                        state = stepper.next(state, UInt8(0xE0 | scalar >> 12))
-                        state = stepper.next(state, UInt8(0x80 | scalar >> 6 & 0x3F))
-                        state = stepper.next(state, UInt8(0x80 | scalar & 0x3F))
-                        position &+= 3
-                    } else {
-                        state = stepper.next(state, UInt8(0xF0 | scalar >> 18))
-                        state = stepper.next(state, UInt8(0x80 | scalar >> 12 & 0x3F))
-                        state = stepper.next(state, UInt8(0x80 | scalar >> 6 & 0x3F))
-                        state = stepper.next(state, UInt8(0x80 | scalar & 0x3F))
-                        position &+= 4
-                    }
-                    if stepper.hasMatch(state) {
-                        if wholeWords {
-                            pending = state
-                            pendingEnd = position
-                        } else {
-                            report(state, position)
+                /// Walks the trie from the scalar `start` reads next, reporting terms that end before
+                /// a non-word character.
+                func walk(_ start: FoldedScalarReader) {
+                    var walker = start
+                    var state = AhoCorasick.start
+                    while !stop, let (scalar, _) = walker.next() {
+                        guard let next = Self.trieStep(stepper, state, scalar) else { return }
+                        state = next
+                        guard stepper.isPattern(state) else { continue }
+                        var after = walker
+                        if let (_, followedByWord) = after.next(), followedByWord { continue }
+                        automaton.forEachPattern(at: state) { id in
+                            if !stop && !body(Int(id)) { stop = true }
                         }
                     }
                 }
 
                 var i = 0
-                let n = text.count
-                while i < n && !stop {
+                var previousIsWord = false
+                while i < text.count && !stop {
                     let byte = text[i]
                     if byte < 0x80 {
+                        if !previousIsWord && Self.mayStart(byte, i + 1 < text.count ? text[i + 1] : 0x20, pairs) {
+                            walk(FoldedScalarReader(text: text, at: i))
+                        }
                         i += 1
-                        let lowered = byte &- 0x41 < 26 ? byte | 0x20 : byte
-                        feed(UInt32(lowered), isWord: Self.asciiWord[Int(byte)])
+                        previousIsWord = FoldedScalarReader.isASCIIWord(byte)
+                        if previousIsWord {
+                            // The rest of an ASCII word cannot start a term.
+                            while i < text.count, text[i] < 0x80, FoldedScalarReader.isASCIIWord(text[i]) { i += 1 }
+                        }
                         continue
                     }
                     let length = UTF8Bytes.sequenceLength(text, at: i)
-                    let scalar = length == 0 ? 0xFFFD : UTF8Bytes.decode(text, at: i).scalar
+                    let folded = WordCharacters.fold(length == 0 ? 0xFFFD : UTF8Bytes.decode(text, at: i).scalar)
+                    for k in 0..<folded.count where !stop {
+                        let scalar = k == 0 ? folded.scalars.0 : k == 1 ? folded.scalars.1 : folded.scalars.2
+                        if !previousIsWord && stepper.child(AhoCorasick.start, ScalarBytes(scalar).first) != nil {
+                            walk(FoldedScalarReader(text: text, at: i, skipping: k))
+                        }
+                        previousIsWord = folded.wordBits & (1 << UInt8(k)) != 0
+                    }
                     i += max(length, 1)
-                    let folded = WordCharacters.fold(scalar)
-                    feed(folded.scalars.0, isWord: folded.wordBits & 1 != 0)
-                    if folded.count > 1 { feed(folded.scalars.1, isWord: folded.wordBits & 2 != 0) }
-                    if folded.count > 2 { feed(folded.scalars.2, isWord: folded.wordBits & 4 != 0) }
                 }
-                if pending >= 0 && !stop { report(pending, pendingEnd) }
+            }
+        }
+    }
+
+    /// Whether a term may start with ASCII `byte` followed by `next` (lower-cased): a term is
+    /// that one byte, or starts with the two, or `next` is not ASCII.
+    @inline(__always)
+    private static func mayStart(_ byte: UInt8, _ next: UInt8, _ pairs: UnsafeBufferPointer<UInt64>) -> Bool {
+        guard next < 0x80 else { return true }
+        let index = Int(byte &- 0x41 < 26 ? byte | 0x20 : byte) << 7 | Int(next &- 0x41 < 26 ? next | 0x20 : next)
+        return pairs[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    /// The trie state after the UTF-8 bytes of `scalar`, or nil when no term continues so.
+    @inline(__always)
+    private static func trieStep(_ stepper: AhoCorasick.Stepper, _ state: Int32, _ scalar: UInt32) -> Int32? {
+        if scalar < 0x80 { return stepper.child(state, UInt8(scalar)) }
+        var state = state
+        var bytes = ScalarBytes(scalar)
+        for _ in 0..<bytes.count {
+            guard let next = stepper.child(state, bytes.first) else { return nil }
+            state = next
+            bytes.advance()
+        }
+        return state
+    }
+
+    /// Anywhere: one pass of the Aho-Corasick automaton over the lower-cased text.
+    private func forEachMatchAnywhere(in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Bool) {
+        automaton.withStepper { stepper in
+            var stop = false
+            var reader = FoldedScalarReader(text: text)
+            var state = AhoCorasick.start
+            while !stop, let (scalar, _) = reader.next() {
+                if scalar < 0x80 {
+                    state = stepper.next(state, UInt8(scalar))
+                } else {
+                    var bytes = ScalarBytes(scalar)
+                    for _ in 0..<bytes.count {
+                        state = stepper.next(state, bytes.first)
+                        bytes.advance()
+                    }
+                }
+                if stepper.hasMatch(state) {
+                    automaton.forEachPattern(endingAt: state) { id in
+                        if !stop && !body(Int(id)) { stop = true }
+                    }
+                }
             }
         }
     }
@@ -142,6 +179,87 @@ public struct TermMatcher: Sendable {
         }
         return found
     }
+}
 
-    private static let asciiWord: [Bool] = (0..<128).map { WordCharacters.isWord(UInt32($0)) }
+/// Reads the lower-cased scalars of UTF-8 text (see ``WordCharacters``) with their word class;
+/// invalid bytes read as U+FFFD. A copy reads on from where the original stood.
+struct FoldedScalarReader {
+    let text: UnsafeBufferPointer<UInt8>
+    /// The byte offset of the next scalar to decode.
+    private(set) var index: Int
+    /// Scalars still to give of a lower-case mapping of several scalars.
+    private var pending: WordCharacters.Folded? = nil
+    private var pendingIndex = 0
+
+    /// A reader at byte `index`, after the first `skipping` scalars of that character's
+    /// lower-case mapping.
+    init(text: UnsafeBufferPointer<UInt8>, at index: Int = 0, skipping: Int = 0) {
+        self.text = text
+        self.index = index
+        for _ in 0..<skipping { _ = next() }
+    }
+
+    /// Whether scalars of a lower-case mapping of several scalars remain to be read.
+    var isInsideMapping: Bool { pending != nil }
+
+    @inline(__always)
+    static func isASCIIWord(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 || byte == 0x5F }
+
+    @inline(__always)
+    mutating func next() -> (scalar: UInt32, isWord: Bool)? {
+        if let folded = pending {
+            let k = pendingIndex
+            pendingIndex += 1
+            if pendingIndex == folded.count { pending = nil }
+            let scalar = k == 1 ? folded.scalars.1 : folded.scalars.2
+            return (scalar, folded.wordBits & (1 << UInt8(k)) != 0)
+        }
+        guard index < text.count else { return nil }
+        let byte = text[index]
+        if byte < 0x80 {
+            index += 1
+            return (UInt32(byte &- 0x41 < 26 ? byte | 0x20 : byte), Self.isASCIIWord(byte))
+        }
+        let length = UTF8Bytes.sequenceLength(text, at: index)
+        let scalar = length == 0 ? 0xFFFD : UTF8Bytes.decode(text, at: index).scalar
+        index += max(length, 1)
+        let folded = WordCharacters.fold(scalar)
+        if folded.count > 1 {
+            pending = folded
+            pendingIndex = 1
+        }
+        return (folded.scalars.0, folded.wordBits & 1 != 0)
+    }
+}
+
+/// The UTF-8 bytes of one scalar, read first to last.
+private struct ScalarBytes {
+    private var packed: UInt32
+    let count: Int
+
+    @inline(__always)
+    init(_ scalar: UInt32) {
+        switch scalar {
+        case ..<0x80:
+            packed = scalar
+            count = 1
+        case ..<0x800:
+            packed = (0xC0 | scalar >> 6) | (0x80 | scalar & 0x3F) << 8
+            count = 2
+        case ..<0x10000:
+            packed = (0xE0 | scalar >> 12) | (0x80 | scalar >> 6 & 0x3F) << 8 | (0x80 | scalar & 0x3F) << 16
+            count = 3
+        default:
+            packed = (0xF0 | scalar >> 18) | (0x80 | scalar >> 12 & 0x3F) << 8 | (0x80 | scalar >> 6 & 0x3F) << 16
+                | (0x80 | scalar & 0x3F) << 24
+            count = 4
+        }
+    }
+
+    /// The next byte.
+    @inline(__always)
+    var first: UInt8 { UInt8(truncatingIfNeeded: packed) }
+
+    @inline(__always)
+    mutating func advance() { packed >>= 8 }
 }

@@ -55,6 +55,11 @@ private func matches(_ matcher: TermMatcher, _ text: String) -> [String] { match
         #expect(matches(matcher, "ab\u{301} abé abж ab٣") == ["ab"])
     }
 
+    @Test func oneLetterTermsAndNonASCIISecondLetters() {
+        let matcher = TermMatcher(terms: ["a", "cé", "éa"])
+        #expect(matches(matcher, "a b cé, CÉ ÉA ab") == ["a", "cé", "cé", "éa"])
+    }
+
     @Test func invalidUTF8ReadsAsReplacementCharacters() {
         let matcher = TermMatcher(terms: ["ass"])
         #expect(matches(matcher, [0xFF] + Array("ass".utf8) + [0xC0]) == ["ass"])
