@@ -3,7 +3,8 @@
 # array at the same level, random 2,049-token window latency against an uncompressed llm.c .bin
 # through mmap (curate's own mmap reader and numpy.memmap), and DataLoader throughput; for a
 # range of frame sizes. Token ids: every text of ../shared/data/text encoded with tiktoken's
-# gpt2 (a document per .txt file and per ccnet record).
+# gpt2 (a document per .txt file and per ccnet record); for sizes also a web corpus, the pages
+# of ../shared/data/warc through curate's html_extract, normalize and length stages.
 # Usage: bench/shards.sh [LEVEL]      (needs ../shared/data; set CURATE_SHARED to move it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,6 +51,36 @@ np.array(stream, dtype="<u2").tofile(os.path.join(work, "tokens.u16"))
 print(f"{len(docs)} documents, {len(stream)} tokens", file=sys.stderr)
 PY
 fi
+if [ ! -s "$WORK/web-tokens.jsonl" ]; then
+    echo "== web corpus: ../shared/data/warc through curate run, encoded with tiktoken gpt2" >&2
+    mkdir -p "$WORK/web"
+    cat > "$WORK/web/pipeline.json" <<JSON
+{"name": "bench-web", "inputs": [{"format": "warc", "paths": ["$SHARED/data/warc/*.warc.gz"]}],
+ "stages": [{"type": "html_extract"}, {"type": "normalize"}, {"type": "length", "min_chars": 200}], "output": "out"}
+JSON
+    rm -rf "$WORK/web/out"
+    "$CURATE" run "$WORK/web/pipeline.json" >&2
+    "$PY" - "$SHARED/data" "$WORK" <<'PY'
+import glob, json, os, sys
+import numpy as np, tiktoken, zstandard
+from tiktoken.load import load_tiktoken_bpe
+from tiktoken_ext.openai_public import r50k_pat_str
+data, work = sys.argv[1:]
+enc = tiktoken.Encoding("gpt2", pat_str=r50k_pat_str, special_tokens={"<|endoftext|>": 50256},
+                        mergeable_ranks=load_tiktoken_bpe(os.path.join(data, "tokenizers/gpt2.tiktoken")))
+stream = []
+with open(os.path.join(work, "web-tokens.jsonl"), "w") as out:
+    for part in sorted(glob.glob(os.path.join(work, "web/out/docs/*.jsonl.zst"))):
+        with open(part, "rb") as f:
+            lines = zstandard.ZstdDecompressor().stream_reader(f, read_across_frames=True).read().decode().splitlines()
+        for line in lines:
+            record = json.loads(line)
+            ids = enc.encode_ordinary(record["text"])
+            out.write(json.dumps({"id": record["id"], "ids": ids}) + "\n")
+            stream += ids + [50256]
+np.array(stream, dtype="<u2").tofile(os.path.join(work, "web.u16"))
+PY
+fi
 TOKENS=$(( $(stat -c %s "$WORK/tokens.u16") / 2 ))
 ONE_STREAM=$(zstd -q -"$LEVEL" -c "$WORK/tokens.u16" | wc -c)
 echo "data: $TOKENS tokens ($(stat -c %s "$WORK/tokens.u16") bytes as uint16); one zstd -$LEVEL stream: $ONE_STREAM bytes (zstd $(zstd -V | grep -o 'v[0-9.]*'))"
@@ -93,12 +124,26 @@ print(f"{frame:<8} {size:12} {100 * (size / stream - 1):+9.2f}% {stats['write_se
 PY
 done
 
+WEB_STREAM=$(zstd -q -"$LEVEL" -c "$WORK/web.u16" | wc -c)
+echo
+echo "web corpus: $(( $(stat -c %s "$WORK/web.u16") / 2 )) tokens; one zstd -$LEVEL stream: $WEB_STREAM bytes"
+printf "%-8s %12s %10s\n" frame bytes vs_stream
+for FRAME in 8192 32768 65536 131072; do
+    rm -rf "$WORK/web-f$FRAME"
+    "$CURATE" shards write --vocab-size 50257 --eod 50256 --input "$WORK/web-tokens.jsonl" -o "$WORK/web-f$FRAME" \
+        --shard-tokens 1000000000 --frame-tokens "$FRAME" --level "$LEVEL"
+    SIZE=$(stat -c %s "$WORK/web-f$FRAME/shard-00000.tok.zst")
+    python3 -c "import sys; f, s, t = map(int, sys.argv[1:]); print(f'{f:<8} {s:12} {100 * (s / t - 1):+9.2f}%')" "$FRAME" "$SIZE" "$WEB_STREAM"
+done
+
 DEFAULT=$("$CURATE" shards write --help-hidden | grep -A1 -- '--frame-tokens <' | grep -o 'default: [0-9]*' | grep -o '[0-9]*')
 echo
 echo "== default frame ($DEFAULT tokens): against an uncompressed llm.c .bin, and the DataLoader"
 rm -rf "$WORK/llmc"
 "$CURATE" shards export "$WORK/f$DEFAULT" --format llmc -o "$WORK/llmc" >/dev/null
 "$CURATE" shards verify "$WORK/f$DEFAULT"
+/usr/bin/time -f "%M" -o "$WORK/rss" "$CURATE" shards bench "$WORK/f$DEFAULT" --windows 10 --context 1024 --batch 8 >/dev/null
+echo "peak RSS of curate shards bench with the DataLoader (context 1024, batch 8, prefetch 4): $(cat "$WORK/rss") KB"
 RESULT=$("$CURATE" shards bench "$WORK/f$DEFAULT" --windows 20000 --length 2049 --llmc "$WORK/llmc/shard-00000.bin" --context 1024 --batch 8)
 NUMPY=$("$PY" "$WORK/memmap.py" "$WORK/llmc/shard-00000.bin" 20000 2049 1)
 python3 - "$RESULT" "$NUMPY" <<'PY'

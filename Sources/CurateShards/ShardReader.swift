@@ -108,13 +108,16 @@ public final class ShardReader {
         try wrap { try compressed.withUnsafeMutableBytes { try file.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<Int(entry.compressedSize)])) } }
         let expected = Int(entry.decompressedSize)
         let frame = "frame \(f) (bytes \(offset)..<\(offset + Int64(entry.compressedSize)))"
-        var out = [UInt8](repeating: 0, count: expected)
-        let (frameSize, written) = compressed.withUnsafeBytes { source in
-            out.withUnsafeMutableBytes { destination in
-                let frameSize = ZSTD_findFrameCompressedSize(source.baseAddress, Int(entry.compressedSize))
-                if ZSTD_isError(frameSize) != 0 { return (frameSize, 0) }
-                return (frameSize, ZSTD_decompressDCtx(context, destination.baseAddress, expected, source.baseAddress, Int(entry.compressedSize)))
+        var frameSize = 0
+        var written = 0
+        let out = [UInt8](unsafeUninitializedCapacity: expected) { destination, count in
+            compressed.withUnsafeBytes { source in
+                frameSize = ZSTD_findFrameCompressedSize(source.baseAddress, Int(entry.compressedSize))
+                if ZSTD_isError(frameSize) == 0 {
+                    written = ZSTD_decompressDCtx(context, destination.baseAddress, expected, source.baseAddress, Int(entry.compressedSize))
+                }
             }
+            count = ZSTD_isError(frameSize) == 0 && ZSTD_isError(written) == 0 ? written : 0
         }
         if ZSTD_isError(frameSize) != 0 {
             throw ShardError(path: path, offset: offset, "\(frame) is not a zstd frame of \(entry.compressedSize) bytes: \(String(cString: ZSTD_getErrorName(frameSize)))")

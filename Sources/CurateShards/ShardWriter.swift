@@ -27,7 +27,7 @@ public final class ShardWriter {
         public var tokenizer: TokenizerReference?
 
         public static let defaultShardTokens = 100_000_000
-        public static let defaultFrameTokens = 8192
+        public static let defaultFrameTokens = 65_536
         public static let defaultLevel: Int32 = 3
 
         public init(
