@@ -86,6 +86,7 @@ public struct MinHashDedup: BarrierStage {
     }
 
     public func resolve(_ context: BarrierContext) throws {
+        try DocumentOrdinal.check(parts: context.parts.count, folder: context.folder)
         let counts = Mutex([Int](repeating: 0, count: context.parts.count))
         let empty = Mutex(0)
         try parallelForEach(count: context.parts.count, workers: context.workers) { part in
