@@ -24,6 +24,9 @@ public struct DedupStats: Sendable, Equatable {
     public var candidatePairs = 0
     /// Candidate pairs whose true Jaccard similarity was below the threshold (with verification).
     public var rejectedCandidates = 0
+    /// Cluster members that verification kept because their true Jaccard similarity to
+    /// the kept document is below the threshold (they joined the cluster through others).
+    public var membersBelowThreshold = 0
     /// Clusters of two or more documents.
     public var clusters = 0
     /// Documents dropped: cluster members other than the kept one.
@@ -43,6 +46,7 @@ public struct DedupStats: Sendable, Equatable {
             ("documents_without_shingles", .integer(documentsWithoutShingles)),
             ("candidate_pairs", .integer(candidatePairs)),
             ("rejected_candidates", .integer(rejectedCandidates)),
+            ("members_below_threshold", .integer(membersBelowThreshold)),
             ("clusters", .integer(clusters)),
             ("duplicates_removed", .integer(duplicatesRemoved)),
             ("cluster_sizes", .object(JSONObject(clusterSizes.sorted { $0.key < $1.key }.map { (String($0.key), .integer($0.value)) }))),
@@ -79,6 +83,7 @@ public struct DedupStats: Sendable, Equatable {
         stats.documentsWithoutShingles = int("documents_without_shingles")
         stats.candidatePairs = int("candidate_pairs")
         stats.rejectedCandidates = int("rejected_candidates")
+        stats.membersBelowThreshold = int("members_below_threshold")
         stats.clusters = int("clusters")
         stats.duplicatesRemoved = int("duplicates_removed")
         stats.clusterSizes = Dictionary(uniqueKeysWithValues: counts("cluster_sizes").map { (Int($0.key) ?? 0, $0.value) })
