@@ -252,7 +252,9 @@ def cmd_score(scored_path, plain_path, verified_path, quality_path):
             kept[doc] = k
         return kept
 
-    print("\n| clustering (threshold 0.8) | TP | FP | FN | precision | recall |")
+    drop_lines = []
+    print("\nPairs (family and random) put in the same cluster, against true Jaccard >= 0.8:\n")
+    print("| clustering (threshold 0.8) | TP | FP | FN | precision | recall |")
     print("|---|---|---|---|---|---|")
     for name, path in (("14x8, no verification", plain_path), ("14x8, verify: true", verified_path)):
         kept = clusters(path)
@@ -267,6 +269,16 @@ def cmd_score(scored_path, plain_path, verified_path, quality_path):
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         print(f"| {name} | {tp} | {fp} | {fn} | {100*precision:.2f}% | {100*recall:.2f}% |")
+        scored = {(ids[i], ids[j]): jac for i, j, jac, _, _ in rows}
+        drops = [(d, k) for d, k in kept.items() if d != k]
+        known = [scored.get((d, k), scored.get((k, d))) for d, k in drops]
+        known = [x for x in known if x is not None]
+        good = sum(x >= 0.8 for x in known)
+        drop_lines.append(f"| {name} | {len(drops)} | {len(known)} | {good} | {100*good/max(1, len(known)):.2f}% |")
+    print("\nDropped documents whose true Jaccard with the kept document is >= 0.8:\n")
+    print("| clustering | dropped | with a scored pair to the kept one | >= 0.8 | share |")
+    print("|---|---|---|---|---|")
+    print("\n".join(drop_lines))
 
 
 if __name__ == "__main__":

@@ -20,10 +20,11 @@ enum DocumentTable {
         try writer.write(document.source.offset)
     }
 
-    /// The identities of the documents at `ordinals` (ascending), read part by part.
-    static func identities(folder: String, ordinals: [UInt64]) throws(IOError) -> [UInt64: DocumentIdentity] {
-        var result: [UInt64: DocumentIdentity] = [:]
-        result.reserveCapacity(ordinals.count)
+    /// Calls `body` with the identity of the document at each of `ordinals` (ascending),
+    /// reading the tables part by part.
+    static func forEachIdentity(
+        folder: String, ordinals: [UInt64], _ body: (Int, DocumentIdentity) throws -> Void
+    ) throws {
         var i = 0
         while i < ordinals.count {
             let part = DocumentOrdinal.part(ordinals[i])
@@ -35,13 +36,12 @@ enum DocumentTable {
                 let input = try reader.readString()
                 let offset = try reader.read(Int64.self)
                 if index == wanted {
-                    result[ordinals[i]] = DocumentIdentity(id: id, input: input, offset: offset)
+                    try body(i, DocumentIdentity(id: id, input: input, offset: offset))
                     i += 1
                 }
                 index += 1
             }
         }
-        return result
     }
 }
 

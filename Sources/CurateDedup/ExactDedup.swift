@@ -36,6 +36,7 @@ public struct ExactDedup: BarrierStage {
     static func hashPath(_ folder: String, _ part: Int) -> String { "\(folder)/hashes-\(partName(part)).bin" }
 
     public func resolve(_ context: BarrierContext) throws {
+        try DocumentOrdinal.check(parts: context.parts.count, folder: context.folder)
         let counts = Mutex([Int](repeating: 0, count: context.parts.count))
         try parallelForEach(count: context.parts.count, workers: context.workers) { part in
             let documents = try writeHashes(context, part: part)

@@ -12,9 +12,11 @@ import Synchronization
 /// 2. ``resolveBandGroup(_:group:)`` for every band group: band hashes of all signatures,
 ///    sorted on disk within `memory_mb`; documents sharing a band hash become candidate
 ///    pairs, written to `pairs-GGGGG.bin`.
-/// 3. ``cluster(_:)``: the pairs of all groups, sorted on disk, joined by union-find
-///    (after verification when asked); each cluster keeps its earliest document in plan
-///    order (lowest part, then first in the part) and the others are dropped.
+/// 3. ``cluster(_:groups:stats:)``: the pairs of all groups, sorted on disk, joined by
+///    union-find (after verification when asked); each cluster keeps its earliest document
+///    in plan order (lowest part, then first in the part) and the others are dropped. With
+///    verification, a member whose true Jaccard similarity to the kept document is below
+///    `threshold` (joined through other members) is not dropped.
 public struct MinHashDedup: BarrierStage {
     public let bands: Int
     public let rows: Int
@@ -86,6 +88,7 @@ public struct MinHashDedup: BarrierStage {
     }
 
     public func resolve(_ context: BarrierContext) throws {
+        try DocumentOrdinal.check(parts: context.parts.count, folder: context.folder)
         let counts = Mutex([Int](repeating: 0, count: context.parts.count))
         let empty = Mutex(0)
         try parallelForEach(count: context.parts.count, workers: context.workers) { part in
@@ -232,16 +235,25 @@ public struct MinHashDedup: BarrierStage {
         stats.candidatePairs = candidates
         stats.rejectedCandidates = rejected
         var entries: [ClusterEntry] = []
+        var sizes: [UInt64: Int] = [:]
         for member in forest.members() {
             let kept = forest.find(member)
             if member == kept {
                 entries.append(ClusterEntry(member: member, kept: kept, estimated: 1, exact: verify ? 1 : nil))
-            } else {
-                entries.append(ClusterEntry(
-                    member: member, kept: kept, estimated: try lookup.estimate(member, kept),
-                    exact: verify ? try lookup.jaccard(member, kept) : nil))
+                sizes[kept, default: 0] += 1
+                continue
             }
+            let exact = verify ? try lookup.jaccard(member, kept) : nil
+            // Verified chains can join documents that are not alike; only those alike to the
+            // kept document are dropped.
+            if let exact, exact < threshold {
+                stats.membersBelowThreshold += 1
+                continue
+            }
+            entries.append(ClusterEntry(member: member, kept: kept, estimated: try lookup.estimate(member, kept), exact: exact))
+            sizes[kept, default: 0] += 1
         }
+        entries.removeAll { sizes[$0.kept] == 1 }
         try DedupResults.write(entries, stats: &stats, context: context)
     }
 }

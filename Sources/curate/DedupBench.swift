@@ -87,12 +87,24 @@ struct DedupBench: ParsableCommand {
         func run() throws {
             try? FileManager.default.removeItem(atPath: folder)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let members = Mutex<[ClusterMember]>([])
+            // Memberships go straight to the --clusters file, as the runner sends them to SQLite.
+            let out = clusters.map { path -> FileHandle? in
+                FileManager.default.createFile(atPath: path, contents: nil)
+                return FileHandle(forWritingAtPath: path)
+            } ?? nil
+            let sink = Mutex(out)
             let parts = self.parts
             let context = BarrierContext(
                 stepName: "dedup", folder: folder, runFolder: folder, parts: parts, workers: workers,
                 forEachDocument: { index, body in try DedupBench.forEachDocument(in: parts[index], body) },
-                recordClusters: { new in members.withLock { $0 += new } })
+                recordClusters: { new in
+                    try sink.withLock { handle in
+                        guard let handle else { return }
+                        var text = ""
+                        for m in new { text += "\(m.documentID)\t\(m.keptID)\n" }
+                        try handle.write(contentsOf: Data(text.utf8))
+                    }
+                })
             let barrier: any BarrierStage = exact
                 ? ExactDedup(memoryMB: memoryMb)
                 : MinHashDedup(verify: verify, threshold: threshold, memoryMB: memoryMb)
@@ -109,11 +121,7 @@ struct DedupBench: ParsableCommand {
             }
             let end = Date()
             let stats = try DedupStats.load(folder: folder)
-            if let clusters {
-                var out = ""
-                for m in members.withLock({ $0 }) { out += "\(m.documentID)\t\(m.keptID)\n" }
-                try out.write(toFile: clusters, atomically: true, encoding: .utf8)
-            }
+            try sink.withLock { try $0?.close() }
             print(JSONWriter.serialize(.object(JSONObject([
                 ("docs", .integer(documents)), ("dropped", .integer(dropped)),
                 ("resolve_seconds", .double(resolved.timeIntervalSince(start))),

@@ -69,6 +69,33 @@ import Testing
         #expect(try stricter.stats().clusterSizes == [2: 2, 3: 1])
     }
 
+    /// Every 60th word replaced, starting at `offset`.
+    static func edited(_ text: String, offset: Int) -> String {
+        var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        for i in stride(from: offset, to: words.count, by: 60) { words[i] = "zzz\(i)" }
+        return words.joined(separator: " ")
+    }
+
+    @Test func verifiedChainsDropOnlyMembersAlikeToTheKeptDocument() throws {
+        let lincoln = try corpus()[5]
+        let b = Self.edited(lincoln.textString, offset: 0)
+        let c = Self.edited(b, offset: 30)
+        let documents = [lincoln.textString, b, c].enumerated().map { i, text in
+            Document(id: ["a", "b", "c"][i], text: Array(text.utf8), source: SourceRef(input: "chain", offset: Int64(i)))
+        }
+        let harness = try BarrierHarness(parts: [documents])
+        let drops = try harness.run(MinHashDedup(verify: true))
+        // a-b and b-c are alike (0.849), a-c is not: c joins through b but is not dropped.
+        #expect(drops == [Drop(id: "b", line: 0, reason: "minhash_dedup", kept: "a",
+                               metrics: [Metric("jaccard_estimate", 91.0 / 112), Metric("jaccard", 643.0 / 757)])])
+        let stats = try harness.stats()
+        #expect(stats.candidatePairs == 3)
+        #expect(stats.rejectedCandidates == 1)
+        #expect(stats.membersBelowThreshold == 1)
+        #expect(stats.clusterSizes == [2: 1])
+        #expect(harness.clusters.all.map(\.documentID) == ["a", "b"])
+    }
+
     @Test func sameDropsWithOneOrTwoWorkersAndAnyPartition() throws {
         let documents = try corpus()
         let one = try BarrierHarness(parts: [documents])
