@@ -41,7 +41,7 @@ let package = Package(
             "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateProvenance", "CurateReport",
         ]),
         .executableTarget(name: "curate", dependencies: [
-            "CurateRunner", "CurateTokenizer", "CurateShards", "CurateTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CurateRunner", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore"]),
