@@ -1,11 +1,13 @@
 import CurateCore
 import CurateFilters
 import CurateIngest
+import CurateTokenizer
 
 extension Registry {
     /// Every stage type and input format that curate ships.
     public static let standard = Registry(
         stages: [
+            BPETrainStage.definition,
             HTMLExtractStage.definition,
             LengthFilter.definition,
             NormalizeStage.definition,

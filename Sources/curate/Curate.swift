@@ -11,5 +11,5 @@ struct Curate: ParsableCommand {
             RUN/docs/*.jsonl.zst and records every document's fate in RUN/provenance.sqlite.
             """,
         version: CurateVersion.string,
-        subcommands: [Run.self, Validate.self, Stages.self, Schema.self, Records.self, Extract.self, Wikitext.self])
+        subcommands: [Run.self, Validate.self, Stages.self, Schema.self, Records.self, Extract.self, Wikitext.self, TokenizerCommand.self])
 }
