@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CurateFilters", dependencies: ["CurateCore"]),
         .target(name: "CurateDedup", dependencies: ["CurateCore", "CurateIO", "CXXHash"]),
         .target(name: "CurateTokenizer", dependencies: ["CurateCore", "CurateIO"]),
-        .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CZstd", "CXXHash"]),
+        .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CurateTokenizer", "CZstd", "CXXHash"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),
         .target(name: "CurateReport", dependencies: ["CurateProvenance"]),
         .target(name: "CurateTrainer", dependencies: ["CurateCore", "CurateIO", "CurateShards", "COpenBLAS"]),

@@ -66,7 +66,7 @@ struct PhaseExecution {
                 let resolved = isResolved(done[task.id], marker: marker)
                 if redo || !resolved {
                     redo = true
-                    try resolve(barrier, context: context, task: task.id, step: step.name, marker: marker)
+                    try resolve(barrier, context: context, task: task.id, position: position, marker: marker)
                     tasksRun += 1
                 }
                 barrierStages[position] = try barrier.load(context)
@@ -162,9 +162,10 @@ struct PhaseExecution {
         return listing == (try? Self.listing(of: (folder + "/" + marker as NSString).deletingLastPathComponent))
     }
 
-    private func resolve(_ barrier: any BarrierStage, context: BarrierContext, task: Int64, step: String, marker: String) throws {
+    private func resolve(_ barrier: any BarrierStage, context: BarrierContext, task: Int64, position: Int, marker: String) throws {
         let started = Stopwatch.now()
-        try store.beginTask(task, run: run, kind: .barrier(stage: step))
+        let step = pipeline.steps[position]
+        try store.beginTask(task, run: run, kind: .barrier(stage: step.name))
         do {
             let manager = FileManager.default
             if manager.fileExists(atPath: context.folder) { try manager.removeItem(atPath: context.folder) }
@@ -172,9 +173,13 @@ struct PhaseExecution {
             try barrier.resolve(context)
             let listing = try Self.listing(of: context.folder)
             try DurableFile.write(Array(listing.utf8), to: folder + "/" + marker)
+            let seconds = Double(Stopwatch.now() - started) / 1e9
+            // The barrier's time counts toward its stage; its documents are counted by the phase after it.
+            var stats = StageStats(position: position, stage: step.name, type: step.definition.type)
+            stats.seconds = seconds
             try store.completeTask(task, TaskCompletion(
-                docsIn: 0, docsKept: 0, seconds: Double(Stopwatch.now() - started) / 1e9,
-                output: marker, outputSHA256: SHA256.hex(Array(listing.utf8)), stages: []))
+                docsIn: 0, docsKept: 0, seconds: seconds, output: marker, outputSHA256: SHA256.hex(Array(listing.utf8)),
+                stages: [stats]))
         } catch {
             try? store.failTask(task, message: "\(error)")
             throw error

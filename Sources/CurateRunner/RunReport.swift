@@ -13,6 +13,8 @@ public struct RunReport: Sendable {
     public let workers: Int
     public let seconds: Double
     public let summary: RunSummary
+    /// The token shards the run wrote, if any.
+    public var shards: [ShardRecord] = []
 
     /// The summary table printed at the end of a run.
     public func table() -> String {
@@ -52,6 +54,12 @@ public struct RunReport: Sendable {
         lines.append("documents: \(Format.count(s.docsIn)) read, \(Format.count(s.docsKept)) kept, "
             + "\(Format.count(dropped)) dropped, \(Format.count(s.errors)) unreadable")
         lines.append("output: \(outputFolder)/docs, provenance: \(outputFolder)/provenance.sqlite")
+        if !shards.isEmpty {
+            let tokens = shards.reduce(0) { $0 + $1.tokens }
+            let folder = shards[0].file.split(separator: "/").dropLast().joined(separator: "/")
+            lines.append("shards: \(Format.count(tokens)) tokens in \(shards.count) shard\(shards.count == 1 ? "" : "s"), "
+                + "\(outputFolder)/\(folder)/manifest.json")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -140,9 +140,11 @@ public enum Runner {
                 try ReportWriter.write(runFolder: folder, store: store, to: folder + "/" + reportName)
             }
             let summary = try store.summary()
-            return RunReport(
+            var report = RunReport(
                 pipelineName: pipeline.name, outputFolder: folder, inputs: plan.inputs.count, tasks: plan.tasks.count,
                 tasksRun: tasksRun, workers: workers, seconds: Double(Stopwatch.now() - started) / 1e9, summary: summary)
+            report.shards = try store.shardRecords()
+            return report
         } catch {
             try? store.finishRun(runID, succeeded: false)
             throw .failed("\(error)")

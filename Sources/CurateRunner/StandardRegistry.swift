@@ -2,12 +2,15 @@ import CurateCore
 import CurateDedup
 import CurateFilters
 import CurateIngest
+import CurateShards
+import CurateTokenizer
 
 extension Registry {
     /// Every stage type and input format that curate ships.
     public static let standard = Registry(
         stages: [
             AuditTermsStage.definition,
+            BPETrainStage.definition,
             BadWordsFilter.definition,
             C4ParagraphFilter.definition,
             C4QualityFilter.definition,
@@ -21,6 +24,7 @@ extension Registry {
             MinHashDedup.definition,
             NormalizeStage.definition,
             PIIMasker.definition,
+            TokenizeStage.definition,
             URLFilter.definition,
         ],
         inputFormats: [

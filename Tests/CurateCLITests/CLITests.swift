@@ -52,7 +52,7 @@ private func files(in folder: String) throws -> [String: Data] {
 @Suite struct BrokenPipelineTests {
     static let cases: [(String, String)] = [
         ("bad-json.json", "line 4, column 3: invalid JSON: expected ',' or '}' in an object, found '\"'"),
-        ("bad-stage-type.json", "stages[1].type: unknown stage type \"lenght\"; did you mean \"length\"? (valid: audit_terms, badwords, c4_paragraph, c4_quality, exact_dedup, fineweb_quality, gopher_quality, gopher_repetition, html_extract, language, length, minhash_dedup, normalize, pii, url_filter)"),
+        ("bad-stage-type.json", "stages[1].type: unknown stage type \"lenght\"; did you mean \"length\"? (valid: audit_terms, badwords, bpe_train, c4_paragraph, c4_quality, exact_dedup, fineweb_quality, gopher_quality, gopher_repetition, html_extract, language, length, minhash_dedup, normalize, pii, tokenize, url_filter)"),
         ("bad-option-type.json", """
             stages[0].form: expected one of "NFC", "NFKC", "none", got "nfc"; did you mean "NFC"?
             error: Tests/Fixtures/pipelines/bad-option-type.json: stages[1].max_chars: expected an integer >= 0, got "100"
@@ -94,7 +94,7 @@ private func files(in folder: String) throws -> [String: Data] {
         #expect(documents["kept"] == (try count("status = 'kept'")))
         #expect(documents["dropped"] == (try count("status = 'dropped'")))
         #expect(documents["unreadable"] == (try count("status = 'error'")))
-        #expect(documents == ["read": 805, "kept": 651, "dropped": 154, "unreadable": 0])
+        #expect(documents == ["read": 805, "kept": 610, "dropped": 195, "unreadable": 0])
         #expect(try store.query("SELECT status, COUNT(*) FROM runs GROUP BY status") == [["completed", "1"]])
     }
 
@@ -104,12 +104,39 @@ private func files(in folder: String) throws -> [String: Data] {
         let result = try run(["run", "pipelines/quickstart.json", "--output", output, "--workers", "1"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0].hasPrefix("pipeline quickstart: 10 input files, 3 tasks (3 run, 0 already complete), 1 worker, "))
+        #expect(lines[0].hasPrefix("pipeline quickstart: 10 input files, 15 tasks (15 run, 0 already complete), 1 worker, "))
         #expect(lines[2].split(separator: " ") == ["stage", "type", "in", "out", "dropped", "rewritten", "time"])
         #expect(lines[4].split(separator: " ").prefix(6) == ["normalize", "normalize", "805", "805", "0", "415"])
         #expect(lines[5].split(separator: " ").prefix(6) == ["length", "length", "805", "651", "154", "0"])
         #expect(lines[6].split(separator: " ") == ["too_few_words", "154"])
-        #expect(lines[8] == "documents: 805 read, 651 kept, 154 dropped, 0 unreadable")
+        #expect(lines[7].split(separator: " ").prefix(6) == ["minhash_dedup", "minhash_dedup", "651", "610", "41", "0"])
+        #expect(lines[9].split(separator: " ").prefix(6) == ["bpe_train", "bpe_train", "610", "610", "0", "0"])
+        #expect(lines[10].split(separator: " ").prefix(6) == ["tokenize", "tokenize", "610", "610", "0", "0"])
+        #expect(lines[12] == "documents: 805 read, 610 kept, 195 dropped, 0 unreadable")
+        #expect(lines[14] == "shards: 121,321 tokens in 1 shard, \(output)/shards/manifest.json")
+    }
+}
+
+@Suite struct QuickstartShardTests {
+    @Test func oneAndTwoWorkersGiveTheSameTokenizerAndShardsThatVerify() throws {
+        let one = scratch(), two = scratch()
+        defer { for folder in [one, two] { try? FileManager.default.removeItem(atPath: folder) } }
+        #expect(try run(["run", "pipelines/quickstart.json", "--output", one, "--workers", "1", "--no-report"]).status == 0)
+        #expect(try run(["run", "pipelines/quickstart.json", "--output", two, "--workers", "2", "--no-report"]).status == 0)
+        for file in ["tokenizer.json", "tokenizer.tiktoken", "shards/manifest.json", "shards/shard-00000.tok.zst", "shards/shard-00000.docs"] {
+            let a = FileManager.default.contents(atPath: one + "/" + file)
+            #expect(a != nil && a == FileManager.default.contents(atPath: two + "/" + file), "\(file) differs")
+        }
+        let verify = try run(["shards", "verify", one + "/shards"])
+        #expect(verify.stdout == "ok: 1 shard, 121321 tokens, 610 documents, 2 frames\n")
+        let store = try ProvenanceStore(path: one + "/provenance.sqlite")
+        #expect(try store.query("SELECT COUNT(*), SUM(tokens) FROM shard_spans") == [["610", "121321"]])
+        #expect(try store.query("SELECT stage, file, vocab_size, pattern, trained_on_documents FROM tokenizers ORDER BY stage")
+            == [["bpe_train", "tokenizer.json", "2048", "cl100k", "610"], ["tokenize", "tokenizer.json", "2048", "cl100k", nil]])
+        // Every sampled token position maps back to the document whose span holds it.
+        let token = try run(["audit", one, "token", "0:60000"])
+        let span = try store.query("SELECT doc_id, first_token, tokens FROM shard_spans WHERE first_token <= 60000 AND first_token + tokens > 60000")
+        #expect(span.count == 1 && token.stdout.hasPrefix("document \(span[0][0]!)\n"))
     }
 }
 

@@ -37,7 +37,7 @@ private func problems(_ json: String) -> [String] {
             "inputs[0].format: unknown input format \"jsnl\"; did you mean \"jsonl\"? (valid: html, jsonl, mediawiki, text, warc)",
             "inputs[1]: missing required key \"format\" (one of: html, jsonl, mediawiki, text, warc)",
             "stages[0]: expected an object with a \"type\", got 7",
-            "stages[1]: missing required key \"type\" (one of: audit_terms, badwords, c4_paragraph, c4_quality, exact_dedup, fineweb_quality, gopher_quality, gopher_repetition, html_extract, language, length, minhash_dedup, normalize, pii, url_filter)",
+            "stages[1]: missing required key \"type\" (one of: audit_terms, badwords, bpe_train, c4_paragraph, c4_quality, exact_dedup, fineweb_quality, gopher_quality, gopher_repetition, html_extract, language, length, minhash_dedup, normalize, pii, tokenize, url_filter)",
         ])
         #expect(problems(#"{"name": "p", "inputs": [{"format": "text", "paths": [""]}], "stages": [{"type": "normalize", "trim": "yes", "max_blank_lines": -1}]}"#) == [
             "inputs[0].paths: expected a non-empty array of non-empty strings (paths or globs)",
