@@ -9,8 +9,8 @@ import CurateCore
 /// kept line contains "lorem ipsum" or `{`, or when fewer than `min_num_sentences` sentences
 /// remain; otherwise its text becomes the kept lines (a rewrite when that changes it).
 ///
-/// Drop reasons: `c4_quality:lorem_ipsum`, `c4_quality:curly_bracket`,
-/// `c4_quality:too_few_sentences` (datatrove's reasons).
+/// Drop reasons: `c4_quality:lorem_ipsum`, `c4_quality:curly_bracket` (with the 1-based
+/// line or sentence that has it), `c4_quality:too_few_sentences` (datatrove's reasons).
 public struct C4QualityFilter: Stage {
     public var splitParagraph = true
     public var removeCitations = true
@@ -64,7 +64,7 @@ public struct C4QualityFilter: Stage {
         var kept: [[UInt32]] = []
         var scratch: [Range<Int>] = []
         var line: [UInt32] = []
-        for unit in units {
+        for (index, unit) in units.enumerated() {
             let stripped = text.strip(unit)
             let (words, longest) = text.whitespaceWords(stripped)
             if maxWordLength != -1, longest > maxWordLength { continue }
@@ -83,11 +83,11 @@ public struct C4QualityFilter: Stage {
             }
             if words < minWordsPerLine { continue }
             if filterLoremIpsum, body.containsCaseInsensitive("lorem ipsum", in: all) {
-                return .drop(reason: "c4_quality:lorem_ipsum", metrics: [])
+                return .drop(reason: "c4_quality:lorem_ipsum", metrics: [Metric("line", Double(index + 1))])
             }
             if filterJavascript, body.containsCaseInsensitive("javascript", in: all) { continue }
             if filterCurlyBracket, line.contains(0x7B) {
-                return .drop(reason: "c4_quality:curly_bracket", metrics: [])
+                return .drop(reason: "c4_quality:curly_bracket", metrics: [Metric("line", Double(index + 1))])
             }
             if filterPolicy, Self.policyPhrases.contains(where: { body.containsCaseInsensitive($0, in: all) }) { continue }
             if minNumSentences != -1 {

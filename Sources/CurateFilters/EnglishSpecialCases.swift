@@ -123,7 +123,8 @@ enum EnglishSpecialCases {
             em ll nuff ä. ö. ü. 's 'S 'd 'll 're '' \
             :) :( :-) :-( ;) ;-) :D :P :p :/ :| :] :[ <3 :'( :') =) =( XD xD ^_^ -_- o.O O.o \
             ): (: (; (= )-: (-: (-; [: [= ]= 8) 8-) 8D 8-D :)) :(( :-)) :-(( :-/ :-P :-p :-D :-O :-o :o :O :3 :* :-* \
-            :> :-> :x :X :-x :-X :} :-} :-| :-] ;D ;-D =D =] =[ =/ =| =3 <33 </3 >.< >.> <.< ^__^ o_o O_O o_O O_o -__- ._. @_@
+            :> :-> :x :X :-x :-X :} :-} :-| :-] ;D ;-D =D =] =[ =/ =| =3 <33 </3 >.< >.> <.< ^__^ o_o O_O o_O O_o -__- ._. @_@ \
+            :1 :0 :-0 :-3 :((( :))) :-((( :-))) :'-( :'-) :() :o) 0.0 0_0 0.o 0_o O.O V.V v.v V_V v_v XDD xDD <333 ^___^ (o:
             """
         for word in whole.split(separator: " ") {
             let w = String(word).trimmingCharacters(in: .whitespacesAndNewlines)

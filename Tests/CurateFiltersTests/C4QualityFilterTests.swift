@@ -42,9 +42,12 @@ import Testing
     }
 
     @Test func dropsPagesWithLoremIpsumOrACurlyBracket() {
-        var doc = QualityFixtures.document(text: "Lorem Ipsum dolor sit amet.")
-        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:lorem_ipsum", metrics: []))
+        var doc = QualityFixtures.document(text: "Some text here.\nLorem Ipsum dolor sit amet.")
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:lorem_ipsum", metrics: [Metric("line", 2)]))
         doc = QualityFixtures.document(text: "function f() { return 1; }.")
-        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:curly_bracket", metrics: []))
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:curly_bracket", metrics: [Metric("line", 1)]))
+        // A line removed for another reason first does not drop the page.
+        doc = QualityFixtures.document(text: "see { here")
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:too_few_sentences", metrics: [Metric("lines", 1), Metric("kept_lines", 0), Metric("sentences", 0)]))
     }
 }
