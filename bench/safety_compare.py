@@ -146,7 +146,7 @@ for label, prefix in [("URLs of the WARC records and wiki pages", "u"), ("datatr
     print("datatrove decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
 url_stage = [{"type": "url_filter", "domains": [os.path.join(work, "blocklists", "domains")], "urls": [os.path.join(work, "blocklists", "urls")]}]
 print()
-speed(len(url_docs), dt_rate, curate_rate("url_filter", url_stage, os.path.join(work, "url-docs.jsonl"), "URLFilterV7process"))
+speed(len(url_docs), dt_rate, curate_rate("url_filter", url_stage, os.path.join(work, "url-docs.jsonl"), "URLFilterC7process"))
 
 # --- pii: exact text; datatrove's replacement cycle restarted for each document, as curate does.
 pii = PIIFormatter()

@@ -10,6 +10,13 @@ import CurateCore
 /// from a hash of the document id and `seed` (the top 53 bits of a splitmix64 finalisation of
 /// the FNV-1a hash of the id, xor the seed): the same documents are kept whatever the number
 /// of workers and the order of the input.
+///
+/// Where it differs from datatrove: list entries are lower-cased too (datatrove lower-cases
+/// only the text, so its entries with capitals, 61 in the Spanish list and a few in de, fr,
+/// tr, zh, tlh, never match); a language without a list drops the document with reason
+/// `badwords:missing_language` where datatrove raises an error and stops (set
+/// `fail_on_missing_language` false to keep such documents, as datatrove then does); the
+/// metric counts every whole-word occurrence of every entry.
 public struct BadWordsFilter: Stage {
     /// The languages whose words match anywhere rather than whole.
     public static let unspacedLanguages: Set<String> = ["ja", "th", "zh"]

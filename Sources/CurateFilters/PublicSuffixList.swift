@@ -8,7 +8,7 @@ public struct PublicSuffixList: Sendable {
     static let privateSectionMarker = "// ===BEGIN PRIVATE DOMAINS==="
 
     /// Child node by (parent node, hash of label).
-    private let children: [UInt64: Int32]
+    private let children: ChildTable
     private let isSuffix: [Bool]
     private static let wildcard = labelHash(Array("*".utf8)[...])
 
@@ -44,7 +44,7 @@ public struct PublicSuffixList: Sendable {
             }
             isSuffix[Int(node)] = true
         }
-        self.children = children
+        self.children = ChildTable(children)
         self.isSuffix = isSuffix
     }
 
@@ -89,7 +89,7 @@ public struct PublicSuffixList: Sendable {
             var start = end
             while start > 0 && host[start - 1] != UInt8(ascii: ".") { start -= 1 }
             let label = UnsafeBufferPointer(rebasing: host[start..<end])
-            if let child = children[Self.key(node, Self.labelHash(label))] {
+            if let child = children.child(Self.key(node, Self.labelHash(label))) {
                 node = child
                 lastMatchedStart = start
                 if isSuffix[Int(child)] { suffix = start }
@@ -97,8 +97,8 @@ public struct PublicSuffixList: Sendable {
                 end = start - 1
                 continue
             }
-            if children[Self.key(node, Self.wildcard)] != nil {
-                let exception = children[Self.key(node, Self.labelHash(label, prefix: UInt8(ascii: "!")))] != nil
+            if children.child(Self.key(node, Self.wildcard)) != nil {
+                let exception = children.child(Self.key(node, Self.labelHash(label, prefix: UInt8(ascii: "!")))) != nil
                 return exception ? lastMatchedStart : start
             }
             break
@@ -197,5 +197,43 @@ public struct PublicSuffixList: Sendable {
 
     private static func key(_ node: Int32, _ hash: UInt64) -> UInt64 {
         hash ^ (UInt64(UInt32(bitPattern: node)) &* 0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+/// The trie's edges in an open-addressing table of 64-bit keys (linear probing; key 0 marks
+/// an empty slot, so keys are stored with their lowest bit set).
+private struct ChildTable: Sendable {
+    private let keys: [UInt64]
+    private let values: [Int32]
+    private let mask: Int
+
+    init(_ edges: [UInt64: Int32]) {
+        var capacity = 16
+        while capacity < edges.count * 2 { capacity <<= 1 }
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var values = [Int32](repeating: 0, count: capacity)
+        for (key, value) in edges {
+            var i = Int(truncatingIfNeeded: key >> 7) & (capacity - 1)
+            while keys[i] != 0 { i = (i + 1) & (capacity - 1) }
+            keys[i] = key | 1
+            values[i] = value
+        }
+        self.keys = keys
+        self.values = values
+        mask = capacity - 1
+    }
+
+    @inline(__always)
+    func child(_ key: UInt64) -> Int32? {
+        let stored = key | 1
+        return keys.withUnsafeBufferPointer { keys in
+            var i = Int(truncatingIfNeeded: key >> 7) & mask
+            while true {
+                let slot = keys[i]
+                if slot == stored { return values[i] }
+                if slot == 0 { return nil }
+                i = (i + 1) & mask
+            }
+        }
     }
 }

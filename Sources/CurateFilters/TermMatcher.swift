@@ -60,56 +60,65 @@ public struct TermMatcher: Sendable {
     /// word), and a term that ends there is reported if the next character is not a word
     /// character either.
     private func forEachWholeWordMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Bool) {
-        asciiPairs.withUnsafeBufferPointer { pairs in
-            automaton.withStepper { stepper in
-                var stop = false
+        Self.byteKinds.withUnsafeBufferPointer { kinds in
+            asciiPairs.withUnsafeBufferPointer { pairs in
+                automaton.withStepper { stepper in
+                    var stop = false
 
-                /// Walks the trie from the scalar `start` reads next, reporting terms that end before
-                /// a non-word character.
-                func walk(_ start: FoldedScalarReader) {
-                    var walker = start
-                    var state = AhoCorasick.start
-                    while !stop, let (scalar, _) = walker.next() {
-                        guard let next = Self.trieStep(stepper, state, scalar) else { return }
-                        state = next
-                        guard stepper.isPattern(state) else { continue }
-                        var after = walker
-                        if let (_, followedByWord) = after.next(), followedByWord { continue }
-                        automaton.forEachPattern(at: state) { id in
-                            if !stop && !body(Int(id)) { stop = true }
+                    /// Walks the trie from the scalar `start` reads next, reporting terms that end before
+                    /// a non-word character.
+                    func walk(_ start: FoldedScalarReader) {
+                        var walker = start
+                        var state = AhoCorasick.start
+                        while !stop, let (scalar, _) = walker.next() {
+                            guard let next = Self.trieStep(stepper, state, scalar) else { return }
+                            state = next
+                            guard stepper.isPattern(state) else { continue }
+                            var after = walker
+                            if let (_, followedByWord) = after.next(), followedByWord { continue }
+                            automaton.forEachPattern(at: state) { id in
+                                if !stop && !body(Int(id)) { stop = true }
+                            }
                         }
                     }
-                }
 
-                var i = 0
-                var previousIsWord = false
-                while i < text.count && !stop {
-                    let byte = text[i]
-                    if byte < 0x80 {
-                        if !previousIsWord && Self.mayStart(byte, i + 1 < text.count ? text[i + 1] : 0x20, pairs) {
-                            walk(FoldedScalarReader(text: text, at: i))
+                    var i = 0
+                    var previousIsWord = false
+                    while i < text.count && !stop {
+                        let byte = text[i]
+                        let kind = kinds[Int(byte)]
+                        if kind != Self.nonASCII {
+                            if !previousIsWord && Self.mayStart(byte, i + 1 < text.count ? text[i + 1] : 0x20, pairs) {
+                                walk(FoldedScalarReader(text: text, at: i))
+                            }
+                            i += 1
+                            previousIsWord = kind == Self.asciiWord
+                            if previousIsWord {
+                                // The rest of an ASCII word cannot start a term.
+                                while i < text.count, kinds[Int(text[i])] == Self.asciiWord { i += 1 }
+                            }
+                            continue
                         }
-                        i += 1
-                        previousIsWord = FoldedScalarReader.isASCIIWord(byte)
-                        if previousIsWord {
-                            // The rest of an ASCII word cannot start a term.
-                            while i < text.count, text[i] < 0x80, FoldedScalarReader.isASCIIWord(text[i]) { i += 1 }
+                        let length = UTF8Bytes.sequenceLength(text, at: i)
+                        let folded = WordCharacters.fold(length == 0 ? 0xFFFD : UTF8Bytes.decode(text, at: i).scalar)
+                        for k in 0..<folded.count where !stop {
+                            let scalar = k == 0 ? folded.scalars.0 : k == 1 ? folded.scalars.1 : folded.scalars.2
+                            if !previousIsWord && stepper.child(AhoCorasick.start, ScalarBytes(scalar).first) != nil {
+                                walk(FoldedScalarReader(text: text, at: i, skipping: k))
+                            }
+                            previousIsWord = folded.wordBits & (1 << UInt8(k)) != 0
                         }
-                        continue
+                        i += max(length, 1)
                     }
-                    let length = UTF8Bytes.sequenceLength(text, at: i)
-                    let folded = WordCharacters.fold(length == 0 ? 0xFFFD : UTF8Bytes.decode(text, at: i).scalar)
-                    for k in 0..<folded.count where !stop {
-                        let scalar = k == 0 ? folded.scalars.0 : k == 1 ? folded.scalars.1 : folded.scalars.2
-                        if !previousIsWord && stepper.child(AhoCorasick.start, ScalarBytes(scalar).first) != nil {
-                            walk(FoldedScalarReader(text: text, at: i, skipping: k))
-                        }
-                        previousIsWord = folded.wordBits & (1 << UInt8(k)) != 0
-                    }
-                    i += max(length, 1)
                 }
             }
         }
+    }
+
+    private static let asciiOther: UInt8 = 0, asciiWord: UInt8 = 1, nonASCII: UInt8 = 2
+    /// Each byte: an ASCII word character, another ASCII character, or part of a non-ASCII one.
+    private static let byteKinds: [UInt8] = (0..<256).map { b in
+        b >= 0x80 ? nonASCII : FoldedScalarReader.isASCIIWord(UInt8(b)) ? asciiWord : asciiOther
     }
 
     /// Whether a term may start with ASCII `byte` followed by `next` (lower-cased): a term is

@@ -17,8 +17,8 @@ import CurateCore
 ///   letters and digits, lower-cased and joined.
 /// List entries: lines not starting with `#`; domain and URL lines without surrounding white
 /// space, word lines reduced to their lower-cased ASCII letters and digits. Documents
-/// without a URL are kept.
-public struct URLFilter: Stage {
+/// without a URL are kept. A class, so that the runner does not copy its lists per document.
+public final class URLFilter: Stage {
     private let domains: HashedStringSet
     private let urls: HashedStringSet
     private let bannedWords: HashedStringSet
