@@ -93,6 +93,8 @@ public enum HFTokenizerFile {
             entries.append((bytes, rank))
         }
         let pattern = if let override { override } else { try detectPattern(root["pre_tokenizer"], fail) }
+        // Special added tokens are special tokens even when model.vocab lists them too, as HF
+        // files usually do; other added tokens already in the vocabulary stay mergeable.
         let ranks = Set(entries.map(\.rank))
         var specials: [String: UInt32] = [:]
         if case let .array(added)? = root["added_tokens"] {
@@ -100,10 +102,13 @@ public enum HFTokenizerFile {
                 guard case let .string(content)? = token["content"], case let .number(number)? = token["id"], let id = UInt32(number) else {
                     throw fail("added_tokens: expected objects with content and id")
                 }
-                if ranks.contains(id) { continue }
+                let special = if case .bool(true)? = token["special"] { true } else { false }
+                if ranks.contains(id), !special { continue }
                 specials[content] = id
             }
         }
+        let specialIDs = Set(specials.values)
+        entries.removeAll { specialIDs.contains($0.rank) }
         do {
             return try Tokenizer(pattern: pattern, vocabulary: try Vocabulary(entries), specialTokens: specials)
         } catch {

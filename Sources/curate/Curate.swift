@@ -21,6 +21,7 @@ struct Curate: ParsableCommand {
             Apply.self,
             LangID.self,
             Shards.self,
+            TokenizerCommand.self,
             Audit.self,
             Report.self,
             Wikitext.self,

@@ -14,6 +14,7 @@ import Testing
         let sample = documents.prefix(6).reduce(0) { $0 + $1.text.count }
         let options = Options(JSONObject([
             ("vocab_size", .integer(600)), ("pattern", .string("gpt2")), ("sample_bytes", .integer(sample)),
+            ("special_tokens", .array([.string("<|endoftext|>")])),
         ]))
         guard case let .barrier(stage) = try BPETrainStage.definition.make(options) else {
             Issue.record("bpe_train is not a barrier")

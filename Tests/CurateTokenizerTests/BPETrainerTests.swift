@@ -95,14 +95,19 @@ import Testing
         }
     }
 
+    /// The first 20,000 ranks of cl100k (a vocabulary on their own, since every merged token
+    /// is made of lower-ranked ones); the whole of it takes minutes in a debug build.
     @Test func cl100kRoundTripsThroughTokenizerJSON() throws {
-        let cl100k = try TiktokenFile.load(TokenizerFixtures.path("cl100k_base.tiktoken"), pattern: .cl100k)
+        let full = try TiktokenFile.load(TokenizerFixtures.path("cl100k_base.tiktoken"), pattern: .cl100k)
+        let cl100k = try Tokenizer(
+            pattern: .cl100k, vocabulary: try Vocabulary(full.vocabulary.entries.filter { $0.rank < 20_000 }),
+            specialTokens: ["<|endoftext|>": 20_000])
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try HFTokenizerFile.write(cl100k, to: folder + "/tokenizer.json")
         let loaded = try TokenizerFile.load(folder + "/tokenizer.json")
         #expect(loaded.pattern == .cl100k)
-        #expect(loaded.vocabularySize == 100_277)
+        #expect(loaded.vocabularySize == 20_001)
         #expect(loaded.specialTokens == cl100k.specialTokens)
         let text = Array("Hello, wörld! 12345 ☃".utf8)
         #expect(loaded.encodeOrdinary(text) == cl100k.encodeOrdinary(text))
