@@ -31,6 +31,9 @@ public final class Trainer {
     public let manifest: ShardManifest
     /// Optimiser steps taken.
     public private(set) var step: Int
+    /// Called with each micro-batch's inputs and targets (`batchSize × context` ids each) and
+    /// the step's learning rate, before the model sees them.
+    public var batchObserver: ((_ inputs: [Int32], _ targets: [Int32], _ learningRate: Double) -> Void)?
     private let loader: DataLoader
     private let firstValidationWindow: Int
     private let validationTokens: [UInt32]
@@ -105,8 +108,8 @@ public final class Trainer {
     }
 
     /// Trains until `until` steps (at most `options.steps`) are done; calls `report` after
-    /// every step and `save` after every `saveEvery`-th.
-    public func train(until: Int? = nil, report: (StepReport) -> Void, save: ((Trainer) throws(TrainerError) -> Void)? = nil) throws(TrainerError) {
+    /// every step and saves into `checkpoint`, when given, every `saveEvery` steps and at the end.
+    public func train(until: Int? = nil, checkpoint: String? = nil, report: (StepReport) -> Void) throws(TrainerError) {
         let end = min(until ?? options.steps, options.steps)
         let t = options.context, b = options.batchSize
         let schedule = options.schedule
@@ -125,6 +128,7 @@ public final class Trainer {
                     }
                 }
                 try checkVocabulary(inputs, targets)
+                batchObserver?(inputs, targets, lr)
                 lossSum += Double(model.forward(tokens: inputs, targets: targets, batch: b, time: t)!)
                 model.backward(scale: 1 / Float(options.accumulation))
             }
@@ -137,7 +141,7 @@ public final class Trainer {
             report(StepReport(step: step, totalSteps: options.steps, loss: Float(lossSum / Double(options.accumulation)),
                               validationLoss: validation, learningRate: lr, gradientNorm: norm,
                               tokensPerSecond: Double(b * t * options.accumulation) / seconds))
-            if let save, step % options.saveEvery == 0 || step == end { try save(self) }
+            if let checkpoint, step % options.saveEvery == 0 || step == end { try save(to: checkpoint) }
         }
     }
 

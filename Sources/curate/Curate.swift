@@ -24,6 +24,7 @@ struct Curate: ParsableCommand {
             Audit.self,
             Report.self,
             Wikitext.self,
+            Train.self,
         ])
 
     /// Accepts `curate audit RUN ACTION ...` as well as `curate audit ACTION RUN ...`.
