@@ -47,7 +47,7 @@ public final class AdamW {
         for tensor in layout.tensors {
             let decay = tensor.decays ? Float(1 - lr * h.weightDecay) : 1
             let base = tensor.offset
-            parallelRows(tensor.count, minimumPerWorker: 8192) { range in
+            parallelRows(tensor.count, cost: 16) { range in
                 for i in range {
                     let k = base + i
                     let grad = g.base[k]

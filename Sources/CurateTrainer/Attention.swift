@@ -13,7 +13,7 @@ enum Attention {
         let hs = c / heads, t = time
         let scale = 1 / Float(hs).squareRoot()
         let o = SharedPointer(out), a = SharedPointer(att)
-        parallelRows(batch * heads, minimumPerWorker: 1) { range in
+        parallelRows(batch * heads, cost: 4 * t * t * hs) { range in
             for pair in range {
                 let b = pair / heads, h = pair % heads
                 let q = qkv + b * t * 3 * c + h * hs
@@ -48,7 +48,7 @@ enum Attention {
         let hs = c / heads, t = time
         let scale = 1 / Float(hs).squareRoot()
         let d = SharedPointer(dqkv), sc = SharedPointer(scratch)
-        parallelRows(batch * heads, minimumPerWorker: 1) { range in
+        parallelRows(batch * heads, cost: 4 * t * t * hs) { range in
             for pair in range {
                 let b = pair / heads, h = pair % heads
                 let q = qkv + b * t * 3 * c + h * hs

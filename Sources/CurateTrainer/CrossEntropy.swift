@@ -6,7 +6,7 @@ enum CrossEntropy {
     /// into `losses`.
     static func forward(_ logits: UnsafeMutablePointer<Float>, _ losses: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows: Int, v: Int) {
         let l = SharedPointer(logits), out = SharedPointer(losses)
-        parallelRows(rows, minimumPerWorker: 4) { range in
+        parallelRows(rows, cost: 4 * v) { range in
             for r in range {
                 let x = l.base + r * v
                 var maximum = -Float.infinity
@@ -27,7 +27,7 @@ enum CrossEntropy {
     /// Turns the probabilities into the gradient of `scale * Σ losses` with respect to the logits.
     static func backward(_ probabilities: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows: Int, v: Int, scale: Float) {
         let p = SharedPointer(probabilities)
-        parallelRows(rows, minimumPerWorker: 4) { range in
+        parallelRows(rows, cost: 4 * v) { range in
             for r in range {
                 let x = p.base + r * v
                 x[Int(targets[r])] -= 1

@@ -6,7 +6,7 @@ enum GELU {
 
     static func forward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int) {
         let o = SharedPointer(out)
-        parallelRows(count, minimumPerWorker: 4096) { range in
+        parallelRows(count, cost: 20) { range in
             for i in range {
                 let x = inp[i]
                 o.base[i] = 0.5 * x * (1 + tanhf(scale * (x + 0.044715 * x * x * x)))
@@ -17,7 +17,7 @@ enum GELU {
     /// Adds `dout · gelu'(inp)` to `dinp`.
     static func backward(_ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, count: Int) {
         let d = SharedPointer(dinp)
-        parallelRows(count, minimumPerWorker: 4096) { range in
+        parallelRows(count, cost: 20) { range in
             for i in range {
                 let x = inp[i]
                 let u = scale * (x + 0.044715 * x * x * x)

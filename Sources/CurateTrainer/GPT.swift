@@ -165,7 +165,7 @@ public final class GPT {
 
     private func add(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
         let o = SharedPointer(out)
-        parallelRows(count, minimumPerWorker: 4096) { range in
+        parallelRows(count, cost: 1) { range in
             for i in range { o.base[i] = a[i] + b[i] }
         }
     }

@@ -11,7 +11,7 @@ enum LayerNorm {
         _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, c: Int
     ) {
         let o = SharedPointer(out), m = SharedPointer(mean), s = SharedPointer(rstd)
-        parallelRows(rows) { range in
+        parallelRows(rows, cost: 6 * c) { range in
             for r in range {
                 let x = inp + r * c
                 var sum: Float = 0
@@ -39,7 +39,7 @@ enum LayerNorm {
         scratch: UnsafeMutablePointer<Float>, ones: UnsafePointer<Float>
     ) {
         let di = SharedPointer(dinp), normed = SharedPointer(scratch)
-        parallelRows(rows) { range in
+        parallelRows(rows, cost: 6 * c) { range in
             for r in range {
                 let x = inp + r * c, dy = dout + r * c, n = normed.base + r * c, dx = di.base + r * c
                 let mu = mean[r], inv = rstd[r]

@@ -9,7 +9,7 @@ enum Linear {
         rows: Int, inputs: Int, outputs: Int
     ) {
         if let bias {
-            parallelRows(rows) { range in
+            parallelRows(rows, cost: outputs) { range in
                 for r in range { (out + r * outputs).update(from: bias, count: outputs) }
             }
         }

@@ -10,11 +10,15 @@ struct SharedPointer: @unchecked Sendable {
 /// Worker threads used by the element-wise kernels.
 let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-/// Calls `body` with consecutive slices of `0..<count`, one slice per worker, on all cores;
-/// small counts run on the calling thread. The slicing depends only on `count` and the number
-/// of workers, so results are the same from run to run.
-func parallelRows(_ count: Int, minimumPerWorker: Int = 16, _ body: (Range<Int>) -> Void) {
-    let workers = min(workerCount, max(1, count / minimumPerWorker))
+/// Work (roughly, element operations) below which a worker is not worth waking: each
+/// hand-off costs a few microseconds, and far more on a loaded machine.
+let workPerWorker = 1 << 16
+
+/// Calls `body` with consecutive slices of `0..<count`, one slice per worker, on all cores,
+/// where `cost` is the work of one item; small jobs run on the calling thread. Each item is
+/// computed the same way whatever the slicing, so results do not depend on the number of cores.
+func parallelRows(_ count: Int, cost: Int, _ body: (Range<Int>) -> Void) {
+    let workers = min(workerCount, max(1, count * cost / workPerWorker))
     if workers <= 1 {
         body(0..<count)
         return
