@@ -11,7 +11,8 @@ vocab, layers, heads, width, context, batch, accumulation, steps, threads = map(
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 config = GPT2Config(vocab_size=vocab, n_positions=context, n_embd=width, n_layer=layers, n_head=heads,
-                    activation_function="gelu_new", resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
+                    activation_function="gelu_new", resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
+                    bos_token_id=vocab - 1, eos_token_id=vocab - 1)
 model = GPT2LMHeadModel(config)
 model.train()
 decay = [p for p in model.parameters() if p.dim() >= 2]
