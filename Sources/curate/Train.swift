@@ -60,6 +60,7 @@ struct Train: ParsableCommand {
     var lossDigits = 4
 
     func run() throws {
+        restartWithBetterMatrixKernels()
         do {
             let trainer: Trainer
             if resume {
@@ -76,7 +77,7 @@ struct Train: ParsableCommand {
             }
             let o = trainer.options
             let c = trainer.model.config
-            say("model: \(c.layers) layers, \(c.heads) heads, width \(c.width), context \(c.context), vocabulary \(c.vocabSize), \(trainer.model.layout.count) parameters")
+            say("model: \(c.layers) layers, \(c.heads) heads, width \(c.width), context \(c.context), vocabulary \(c.vocabSize), \(trainer.model.layout.count) parameters, OpenBLAS \(OpenBLASKernel.current) kernels")
             say("training: \(o.steps) steps of \(o.batchSize) x \(o.accumulation) windows of \(o.context) tokens, from step \(trainer.step)")
             if let dumpBatches {
                 guard let handle = FileHandle(forWritingAtPath: dumpBatches) ?? (FileManager.default.createFile(atPath: dumpBatches, contents: nil) ? FileHandle(forWritingAtPath: dumpBatches) : nil) else {
@@ -134,6 +135,15 @@ struct Train: ParsableCommand {
         if let logEvery { o.logEvery = logEvery }
         if let saveEvery { o.saveEvery = saveEvery }
     }
+}
+
+/// Starts this command again with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to kernels
+/// slower than the CPU allows (see `OpenBLASKernel`); returns when there is nothing to do.
+func restartWithBetterMatrixKernels() {
+    guard let core = OpenBLASKernel.better() else { return }
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", arguments)
 }
 
 /// A one-line `[#####-----] step/total` bar redrawn in place on stderr.
@@ -205,6 +215,7 @@ struct TrainSample: ParsableCommand {
         }
         if temperature < 0 || tokens < 0 || (topK ?? 1) < 1 { throw ValidationError("--temperature and --tokens must not be negative, --top-k must be positive") }
         do {
+            restartWithBetterMatrixKernels()
             let state = try Checkpoint(directory: checkpoint)
             let model = try state.loadModel(directory: checkpoint)
             if let bad = prompt.first(where: { $0 < 0 || Int($0) >= model.config.vocabSize }) {
