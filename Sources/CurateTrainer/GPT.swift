@@ -87,8 +87,7 @@ public final class GPT {
             residual = UnsafePointer(a.residual3)
         }
         LayerNorm.forward(acts.lnf, acts.lnfMean, acts.lnfRstd, residual, params + layout.lnfw, params + layout.lnfb, rows: rows, c: c)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(v), Int32(c),
-                    1, acts.lnf, Int32(c), params + layout.wte, Int32(c), 0, acts.logits, Int32(v))
+        matrixProduct(false, true, m: rows, n: v, k: c, acts.lnf, lda: c, params + layout.wte, ldb: c, beta: 0, acts.logits, ldc: v)
         guard let targets else { return nil }
         for (i, target) in targets.enumerated() {
             precondition(target >= 0 && Int(target) < v, "target \(target) is outside the vocabulary of \(v)")
@@ -117,10 +116,8 @@ public final class GPT {
         let dresidual = acts.dresidual
         let dln = acts.dln
         dln.update(repeating: 0, count: rows * c)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(c), Int32(v),
-                    1, acts.logits, Int32(v), params + layout.wte, Int32(c), 0, dln, Int32(c))
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(v), Int32(c), Int32(rows),
-                    1, acts.logits, Int32(v), acts.lnf, Int32(c), 1, grads + layout.wte, Int32(c))
+        matrixProduct(false, false, m: rows, n: c, k: v, acts.logits, lda: v, params + layout.wte, ldb: c, beta: 0, dln, ldc: c)
+        matrixProduct(true, false, m: v, n: c, k: rows, acts.logits, lda: v, acts.lnf, ldb: c, beta: 1, grads + layout.wte, ldc: c)
         dresidual.update(repeating: 0, count: rows * c)
         let last = config.layers == 0 ? UnsafePointer(acts.encoded) : UnsafePointer(acts.layers[config.layers - 1].residual3)
         LayerNorm.backward(dresidual, grads + layout.lnfw, grads + layout.lnfb, dln, last, params + layout.lnfw,

@@ -13,8 +13,7 @@ enum Linear {
                 for r in range { (out + r * outputs).update(from: bias, count: outputs) }
             }
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outputs), Int32(inputs),
-                    1, inp, Int32(inputs), weight, Int32(outputs), bias == nil ? 0 : 1, out, Int32(outputs))
+        matrixProduct(false, false, m: rows, n: outputs, k: inputs, inp, lda: inputs, weight, ldb: outputs, beta: bias == nil ? 0 : 1, out, ldc: outputs)
     }
 
     /// Adds to `dinp`, `dweight` and `dbias` the gradients for output gradient `dout`.
@@ -23,10 +22,8 @@ enum Linear {
         _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
         rows: Int, inputs: Int, outputs: Int, ones: UnsafePointer<Float>
     ) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(inputs), Int32(outputs),
-                    1, dout, Int32(outputs), weight, Int32(outputs), 1, dinp, Int32(inputs))
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(inputs), Int32(outputs), Int32(rows),
-                    1, inp, Int32(inputs), dout, Int32(outputs), 1, dweight, Int32(outputs))
+        matrixProduct(false, true, m: rows, n: inputs, k: outputs, dout, lda: outputs, weight, ldb: outputs, beta: 1, dinp, ldc: inputs)
+        matrixProduct(true, false, m: inputs, n: outputs, k: rows, inp, lda: inputs, dout, ldb: outputs, beta: 1, dweight, ldc: outputs)
         if let dbias {
             cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(outputs), 1, dout, Int32(outputs), ones, 1, 1, dbias, 1)
         }

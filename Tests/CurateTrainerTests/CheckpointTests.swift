@@ -29,7 +29,7 @@ import Testing
 
     @Test func truncatedFilesAreRefused() throws {
         let path = Fixture.temporaryFolder() + "/bad.safetensors"
-        FileManager.default.createFile(atPath: path, contents: Data([200, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data([200, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8))
         #expect(throws: TrainerError.self) { try SafeTensors(path: path) }
     }
 

@@ -30,7 +30,7 @@ enum Fixture {
         let folder = temporaryFolder() + "/shards"
         let writer = try ShardWriter(directory: folder, options: .init(vocabSize: vocabSize, endOfDocument: eod, shardTokens: 20000, frameTokens: 4096))
         for document in documents {
-            try document.tokens.withUnsafeBufferPointer { try writer.append(documentID: document.id, tokens: $0) }
+            _ = try document.tokens.withUnsafeBufferPointer { try writer.append(documentID: document.id, tokens: $0) }
         }
         try writer.finish()
         return folder
