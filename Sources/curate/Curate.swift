@@ -22,6 +22,7 @@ struct Curate: ParsableCommand {
             LangID.self,
             Shards.self,
             TokenizerCommand.self,
+            Train.self,
             Audit.self,
             Report.self,
             Wikitext.self,
