@@ -2,6 +2,7 @@ import ArgumentParser
 import CurateCore
 import CurateIO
 import CurateShards
+import CurateTokenizer
 import Foundation
 
 struct Shards: ParsableCommand {
@@ -28,7 +29,8 @@ struct ShardsInspect: ParsableCommand {
         discussion: """
             Without options: the manifest's fields and a line per shard (tokens, documents, frames, \
             compressed bytes per token). --doc ID or --at SHARD:TOKEN print the document (its id, shard, \
-            global token range and token ids, the end-of-document id last).
+            global token range and token ids, the end-of-document id last), and its text decoded with the \
+            tokenizer the manifest names (or --tokenizer).
             """)
 
     @Argument(help: "The shards folder.", completion: .directory)
@@ -40,15 +42,20 @@ struct ShardsInspect: ParsableCommand {
     @Option(help: "Print the document holding token TOKEN of shard SHARD (both from 0).")
     var at: String?
 
+    @Option(help: "Decode with this tokenizer instead of the one the manifest names.")
+    var tokenizer: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
         do {
             let set = try ShardSet(directory: directory)
+            let decoder = (tokenizer ?? set.manifest.tokenizer.map { $0.file.hasPrefix("/") ? $0.file : directory + "/" + $0.file })
+                .flatMap { try? TokenizerFile.load($0) }
             if let doc {
                 guard let place = try set.document(id: doc) else { throw ShardError(path: directory, "no document with id \(doc)") }
-                try printDocument(place, set)
+                try printDocument(place, set, decoder)
             } else if let at {
                 let parts = at.split(separator: ":")
                 guard parts.count == 2, let shard = Int(parts[0]), let token = Int(parts[1]), shard >= 0, token >= 0 else {
@@ -58,7 +65,7 @@ struct ShardsInspect: ParsableCommand {
                 guard token < set.shards[shard].tokenCount else {
                     throw ShardError(path: set.shards[shard].path, "token \(token) is past the shard's \(set.shards[shard].tokenCount) tokens")
                 }
-                try printDocument(try set.document(at: set.shardStarts[shard] + token), set)
+                try printDocument(try set.document(at: set.shardStarts[shard] + token), set, decoder)
             } else {
                 summary(set)
             }
@@ -67,19 +74,23 @@ struct ShardsInspect: ParsableCommand {
         }
     }
 
-    private func printDocument(_ place: ShardSet.DocumentLocation, _ set: ShardSet) throws {
+    /// Prints a document's place and ids, and its text when `decoder` is given.
+    private func printDocument(_ place: ShardSet.DocumentLocation, _ set: ShardSet, _ decoder: Tokenizer?) throws {
         let ids = try set.tokens(place.tokens)
         let shardStart = set.shardStarts[place.shard]
+        let text = decoder.flatMap { try? $0.decode(Array(ids.dropLast())) }
         if json {
-            let value = JSONValue.object(JSONObject([
+            var fields: [(String, JSONValue)] = [
                 ("id", .string(place.id)), ("shard", .integer(place.shard)), ("index", .integer(place.index)),
                 ("start", .integer(place.tokens.lowerBound - shardStart)), ("end", .integer(place.tokens.upperBound - shardStart)),
                 ("ids", .array(ids.map { .integer(Int($0)) })),
-            ]))
-            print(JSONWriter.serialize(value))
+            ]
+            if let text { fields.append(("text", .string(text))) }
+            print(JSONWriter.serialize(.object(JSONObject(fields))))
         } else {
             print("document \(place.id): shard \(place.shard), document \(place.index), tokens \(place.tokens.lowerBound - shardStart)..<\(place.tokens.upperBound - shardStart) of the shard (\(place.tokens.count) tokens)")
             print(ids.map(String.init).joined(separator: " "))
+            if let text { print(text) }
         }
     }
 

@@ -137,6 +137,20 @@ private func files(in folder: String) throws -> [String: Data] {
         let token = try run(["audit", one, "token", "0:60000"])
         let span = try store.query("SELECT doc_id, first_token, tokens FROM shard_spans WHERE first_token <= 60000 AND first_token + tokens > 60000")
         #expect(span.count == 1 && token.stdout.hasPrefix("document \(span[0][0]!)\n"))
+        // The shard decodes, with the run's tokenizer, to the text the run kept.
+        let inspect = try run(["shards", "inspect", one + "/shards", "--doc", span[0][0]!, "--json"])
+        let decoded = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as! [String: Any]
+        let zstd = Process()
+        zstd.executableURL = URL(fileURLWithPath: "/usr/bin/zstd")
+        zstd.arguments = ["-dc"] + (0..<3).map { one + "/docs/part-0000\($0).jsonl.zst" }
+        let pipe = Pipe()
+        zstd.standardOutput = pipe
+        try zstd.run()
+        let parts = pipe.fileHandleForReading.readDataToEndOfFile()
+        zstd.waitUntilExit()
+        let kept = parts.split(separator: UInt8(ascii: "\n")).map { try! JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
+        let original = kept.first { $0["id"] as? String == span[0][0]! }?["text"] as? String
+        #expect(original != nil && decoded["text"] as? String == original)
     }
 }
 
