@@ -1,5 +1,7 @@
 import ArgumentParser
 import CurateTrainer
+import CurateTokenizer
+import CurateIO
 import Foundation
 
 struct Train: ParsableCommand {
@@ -166,7 +168,7 @@ private final class ProgressBar {
 struct TrainExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a checkpoint as a Hugging Face GPT-2 folder (config.json, model.safetensors).")
+        abstract: "Write a checkpoint as a Hugging Face GPT-2 folder (config.json, model.safetensors, and tokenizer.json when the shards name a tokenizer).")
 
     @Argument(help: "The checkpoint folder.", completion: .directory)
     var checkpoint: String
@@ -177,8 +179,16 @@ struct TrainExport: ParsableCommand {
     func run() throws {
         do {
             try HuggingFaceExport.export(checkpoint: checkpoint, to: output)
+            let state = try Checkpoint(directory: checkpoint)
+            if let reference = state.tokenizer {
+                guard (try? SHA256.hex(ofFile: reference.file)) == reference.sha256 else {
+                    FileHandle.standardError.write(Data("warning: \(reference.file) is missing or changed since training; no tokenizer.json written\n".utf8))
+                    return
+                }
+                try HFTokenizerFile.write(try TokenizerFile.load(reference.file), to: output + "/tokenizer.json")
+            }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

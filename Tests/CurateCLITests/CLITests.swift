@@ -151,6 +151,11 @@ private func files(in folder: String) throws -> [String: Data] {
         let kept = parts.split(separator: UInt8(ascii: "\n")).map { try! JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
         let original = kept.first { $0["id"] as? String == span[0][0]! }?["text"] as? String
         #expect(original != nil && decoded["text"] as? String == original)
+        // A model trained on the shards exports with the run's tokenizer beside it.
+        #expect(try run(["train", "--shards", one + "/shards", "--config", "tiny", "--steps", "3", "--out", one + "/ckpt"]).status == 0)
+        #expect(try run(["train", "export", one + "/ckpt", "-o", one + "/hf"]).status == 0)
+        for file in ["config.json", "model.safetensors"] { #expect(FileManager.default.fileExists(atPath: one + "/hf/" + file)) }
+        #expect(FileManager.default.contents(atPath: one + "/hf/tokenizer.json") == FileManager.default.contents(atPath: one + "/tokenizer.json"))
     }
 }
 
