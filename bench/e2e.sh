@@ -38,13 +38,13 @@ echo "== datatrove 0.10.1 and its extras (PyPI)" >&2
 VENV=$ROOT/bench/work/venv-e2e
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q "datatrove==0.10.1" trafilatura fasttext-numpy2-wheel==0.9.2 spacy nltk tokenizers \
-    warcio xxhash regex fasteners numpy >&2
+    warcio xxhash regex fasteners numpy faust-cchardet python-magic orjson >&2
 
 MODEL=$ROOT/resources/models/lid.176.ftz
 RANKS=$SHARED/data/tokenizers/gpt2.tiktoken
 SOURCES=("$SHARED"/data/warc/*.warc.gz)
 HF_GPT2=$WORK/gpt2.tokenizer.json
-"$CURATE" tokenizer convert "$RANKS" --pattern gpt2 --special '<|endoftext|>=50256' -o "$HF_GPT2" >&2
+"$CURATE" tokenizer convert --tokenizer "$RANKS" --pattern gpt2 --special '<|endoftext|>=50256' -o "$HF_GPT2" >&2
 
 source_mb=$(cat "${SOURCES[@]}" | wc -c)
 copies=$(( (MB * 1000000 + source_mb - 1) / source_mb ))

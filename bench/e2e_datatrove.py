@@ -25,38 +25,43 @@ from datatrove.pipeline.tokens import DocumentTokenizer
 from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.hashing import HashConfig
 
-config = MinhashConfig(hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8)
+def main():
+    config = MinhashConfig(hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8)
 
 
-def dropped(name):
-    return JsonlWriter(f"{out}/dropped/{name}", compression=None)
+    def dropped(name):
+        return JsonlWriter(f"{out}/dropped/{name}", compression=None)
 
 
-filtering = LocalPipelineExecutor(pipeline=[
-    WarcReader(warc_folder, glob_pattern="*.warc.gz"),
-    Trafilatura(favour_precision=True),
-    LanguageFilter(languages=["en"], language_threshold=0.65, exclusion_writer=dropped("language")),
-    GopherRepetitionFilter(exclusion_writer=dropped("gopher_repetition")),
-    GopherQualityFilter(exclusion_writer=dropped("gopher_quality")),
-    C4QualityFilter(filter_no_terminal_punct=False, exclusion_writer=dropped("c4_quality")),
-    FineWebQualityFilter(exclusion_writer=dropped("fineweb_quality")),
-    JsonlWriter(f"{out}/filtered"),
-    MinhashDedupSignature(output_folder=f"{out}/signatures", config=config),
-], tasks=tasks, workers=tasks, logging_dir=f"{out}/logs/filtering")
+    filtering = LocalPipelineExecutor(pipeline=[
+        WarcReader(warc_folder, glob_pattern="*.warc.gz"),
+        Trafilatura(favour_precision=True),
+        LanguageFilter(languages=["en"], language_threshold=0.65, exclusion_writer=dropped("language")),
+        GopherRepetitionFilter(exclusion_writer=dropped("gopher_repetition")),
+        GopherQualityFilter(exclusion_writer=dropped("gopher_quality")),
+        C4QualityFilter(filter_no_terminal_punct=False, exclusion_writer=dropped("c4_quality")),
+        FineWebQualityFilter(exclusion_writer=dropped("fineweb_quality")),
+        JsonlWriter(f"{out}/filtered"),
+        MinhashDedupSignature(output_folder=f"{out}/signatures", config=config),
+    ], tasks=tasks, workers=tasks, logging_dir=f"{out}/logs/filtering")
 
-buckets = LocalPipelineExecutor(pipeline=[
-    MinhashDedupBuckets(input_folder=f"{out}/signatures", output_folder=f"{out}/buckets", config=config),
-], tasks=config.num_buckets, workers=tasks, logging_dir=f"{out}/logs/buckets", depends=filtering)
+    buckets = LocalPipelineExecutor(pipeline=[
+        MinhashDedupBuckets(input_folder=f"{out}/signatures", output_folder=f"{out}/buckets", config=config),
+    ], tasks=config.num_buckets, workers=tasks, logging_dir=f"{out}/logs/buckets", depends=filtering)
 
-cluster = LocalPipelineExecutor(pipeline=[
-    MinhashDedupCluster(input_folder=f"{out}/buckets", output_folder=f"{out}/remove_ids", config=config),
-], tasks=1, logging_dir=f"{out}/logs/cluster", depends=buckets)
+    cluster = LocalPipelineExecutor(pipeline=[
+        MinhashDedupCluster(input_folder=f"{out}/buckets", output_folder=f"{out}/remove_ids", config=config),
+    ], tasks=1, logging_dir=f"{out}/logs/cluster", depends=buckets)
 
-tokenize = LocalPipelineExecutor(pipeline=[
-    JsonlReader(f"{out}/filtered"),
-    MinhashDedupFilter(input_folder=f"{out}/remove_ids", exclusion_writer=dropped("minhash")),
-    JsonlWriter(f"{out}/kept", compression=None),
-    DocumentTokenizer(output_folder=f"{out}/tokens", tokenizer_name_or_path=tokenizer, eos_token="<|endoftext|>"),
-], tasks=tasks, workers=tasks, logging_dir=f"{out}/logs/tokenize", depends=cluster)
+    tokenize = LocalPipelineExecutor(pipeline=[
+        JsonlReader(f"{out}/filtered"),
+        MinhashDedupFilter(input_folder=f"{out}/remove_ids", exclusion_writer=dropped("minhash")),
+        JsonlWriter(f"{out}/kept", compression=None),
+        DocumentTokenizer(output_folder=f"{out}/tokens", tokenizer_name_or_path=tokenizer, eos_token="<|endoftext|>"),
+    ], tasks=tasks, workers=tasks, logging_dir=f"{out}/logs/tokenize", depends=cluster)
 
-tokenize.run()
+    tokenize.run()
+
+
+if __name__ == "__main__":  # the executor starts its workers by spawning this module again
+    main()
