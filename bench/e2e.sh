@@ -38,7 +38,7 @@ echo "== datatrove 0.10.1 and its extras (PyPI)" >&2
 VENV=$ROOT/bench/work/venv-e2e
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q "datatrove==0.10.1" trafilatura fasttext-numpy2-wheel==0.9.2 spacy nltk tokenizers \
-    warcio xxhash regex fasteners numpy faust-cchardet python-magic orjson >&2
+    warcio xxhash regex fasteners numpy faust-cchardet python-magic orjson lxml_html_clean >&2
 
 MODEL=$ROOT/resources/models/lid.176.ftz
 RANKS=$SHARED/data/tokenizers/gpt2.tiktoken

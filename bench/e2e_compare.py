@@ -35,11 +35,16 @@ def jsonl(pattern):
                 yield json.loads(line)
 
 
-d_kept = {d["id"] for d in jsonl(f"{dt}/kept/**/*.jsonl*")}
+def doc_id(d):
+    """datatrove keeps the WARC-Record-ID's angle brackets; curate drops them."""
+    return d["id"].strip("<>")
+
+
+d_kept = {doc_id(d) for d in jsonl(f"{dt}/kept/**/*.jsonl*")}
 d_reason = {}
 for stage in ["language", "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "minhash"]:
     for d in jsonl(f"{dt}/dropped/{stage}/**/*.jsonl*"):
-        d_reason[d["id"]] = f"{stage}:{d.get('metadata', {}).get('filter_reason', '')}".rstrip(":")
+        d_reason[doc_id(d)] = f"{stage}:{d.get('metadata', {}).get('filter_reason', '')}".rstrip(":")
 d_tokens = sum(os.path.getsize(p) for p in glob.glob(f"{dt}/tokens/**/*.ds", recursive=True)) // 2
 
 print()

@@ -26,7 +26,8 @@ from datatrove.pipeline.writers import JsonlWriter
 from datatrove.utils.hashing import HashConfig
 
 def main():
-    config = MinhashConfig(hash_config=HashConfig(precision=64), num_buckets=14, hashes_per_bucket=8)
+    # sha1: datatrove 0.10.1 passes str to the current xxhash package, which refuses it
+    config = MinhashConfig(hash_config=HashConfig(precision=64, hash_fc="sha1"), num_buckets=14, hashes_per_bucket=8)
 
 
     def dropped(name):
