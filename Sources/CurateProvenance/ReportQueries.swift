@@ -26,11 +26,7 @@ extension ProvenanceStore {
     /// Reads what the report shows.
     public func reportData() throws -> ReportData {
         let summary = try summary()
-        let name = try latestPipeline().flatMap { pipeline -> String? in
-            guard case let .object(object)? = try? JSONParser.parse(Array(pipeline.json.utf8)),
-                  case let .string(name)? = object["name"] else { return nil }
-            return name
-        } ?? "?"
+        let name = try latestPipelineName() ?? "?"
         return ReportData(
             pipelineName: name, summary: summary, lengths: try lengthHistogram(), languages: try languageCounts(),
             clusterSizes: try clusterSizes(), shards: try shardRecords(), tokenizers: try tokenizerRecords())
@@ -68,6 +64,14 @@ extension ProvenanceStore {
             GROUP BY size ORDER BY size
             """)
         return ReportData.Bars(labels: rows.map { String($0[0].int ?? 0) }, values: rows.map { [Int($0[1].int ?? 0)] })
+    }
+
+    /// The `name` of the latest run's pipeline.
+    public func latestPipelineName() throws -> String? {
+        guard let pipeline = try latestPipeline(),
+              case let .object(object)? = try? JSONParser.parse(Array(pipeline.json.utf8)),
+              case let .string(name)? = object["name"] else { return nil }
+        return name
     }
 
     /// The tokenizers the run trained or loaded.

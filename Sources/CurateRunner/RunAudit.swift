@@ -26,11 +26,7 @@ public struct RunAudit {
     /// The funnel, drops per reason, term groups and shards.
     public func summary(json: Bool) throws -> String {
         let summary = try store.summary()
-        let name = try store.latestPipeline().flatMap { pipeline -> String? in
-            guard case let .object(object)? = try? JSONParser.parse(Array(pipeline.json.utf8)),
-                  case let .string(name)? = object["name"] else { return nil }
-            return name
-        } ?? "?"
+        let name = try store.latestPipelineName() ?? "?"
         let inputs = Int(try store.query("SELECT COUNT(*) FROM inputs").first?[0] ?? "0") ?? 0
         let report = RunReport(
             pipelineName: name, outputFolder: folder, inputs: inputs, tasks: summary.tasksTotal, tasksRun: 0,

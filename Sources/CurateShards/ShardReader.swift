@@ -51,15 +51,7 @@ public final class ShardReader {
     public var fileSize: Int64 { file.size }
 
     /// The frame holding token `position`.
-    public func frame(containing position: Int) -> Int {
-        var low = 0
-        var high = frameTokens.count - 1
-        while high - low > 1 {
-            let mid = (low + high) / 2
-            if frameTokens[mid] <= position { low = mid } else { high = mid }
-        }
-        return low
-    }
+    public func frame(containing position: Int) -> Int { frameTokens.span(containing: position) }
 
     /// Copies tokens `range` into `destination`, which holds at least `range.count` ids.
     public func read(_ range: Range<Int>, into destination: UnsafeMutablePointer<UInt32>) throws(ShardError) {

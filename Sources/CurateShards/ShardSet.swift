@@ -36,15 +36,7 @@ public final class ShardSet {
     public var tokenCount: Int { shardStarts[shardStarts.count - 1] }
 
     /// The shard holding global token `position`.
-    public func shard(containing position: Int) -> Int {
-        var low = 0
-        var high = shardStarts.count - 1
-        while high - low > 1 {
-            let mid = (low + high) / 2
-            if shardStarts[mid] <= position { low = mid } else { high = mid }
-        }
-        return low
-    }
+    public func shard(containing position: Int) -> Int { shardStarts.span(containing: position) }
 
     /// Copies global tokens `range` into `destination`, across shard boundaries.
     public func read(_ range: Range<Int>, into destination: UnsafeMutablePointer<UInt32>) throws(ShardError) {

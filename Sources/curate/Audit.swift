@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurateProvenance
 import CurateRunner
 import Foundation
 
@@ -25,6 +26,14 @@ struct Audit: ParsableCommand {
         func audit() throws -> RunAudit {
             do { return try RunAudit(folder: run) } catch { throw fail(error) }
         }
+
+        /// Prints the path of the documents `find` returns, or `notFound` with exit status 1.
+        func describe(notFound message: String, _ find: (RunAudit) throws -> [DocumentLineage]) throws {
+            let audit = try audit()
+            let documents = try find(audit)
+            guard !documents.isEmpty else { throw notFound(message) }
+            print(try audit.describe(documents, json: json))
+        }
     }
 
     struct Summary: ParsableCommand {
@@ -38,10 +47,7 @@ struct Audit: ParsableCommand {
         @OptionGroup var common: Common
         @Argument(help: "The document id.") var id: String
         func run() throws {
-            let audit = try common.audit()
-            let documents = try audit.store.lineage(documentID: id)
-            guard !documents.isEmpty else { throw notFound("no document with id \(id)") }
-            print(try audit.describe(documents, json: common.json))
+            try common.describe(notFound: "no document with id \(id)") { try $0.store.lineage(documentID: id) }
         }
     }
 
@@ -50,10 +56,7 @@ struct Audit: ParsableCommand {
         @OptionGroup var common: Common
         @Argument(help: "The URL.") var url: String
         func run() throws {
-            let audit = try common.audit()
-            let documents = try audit.store.lineage(url: url)
-            guard !documents.isEmpty else { throw notFound("no document from \(url)") }
-            print(try audit.describe(documents, json: common.json))
+            try common.describe(notFound: "no document from \(url)") { try $0.store.lineage(url: url) }
         }
     }
 
