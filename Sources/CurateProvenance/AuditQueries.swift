@@ -19,6 +19,8 @@ public struct DocumentLineage: Sendable, Equatable {
     public var shard: Int?
     public var firstToken: Int64?
     public var tokens: Int?
+    /// The takedown that removed the document from the shards.
+    public var takedown: Int64?
 }
 
 /// A pipeline stage as the run's counts list it.
@@ -42,7 +44,7 @@ public struct DomainReport: Sendable, Equatable {
 
 extension ProvenanceStore {
     private static let lineageColumns = """
-        doc_id, input, offset, line, url, domain, status, dropped_by, reason, metrics, detail, duplicate_of, shard, first_token, tokens
+        doc_id, input, offset, line, url, domain, status, dropped_by, reason, metrics, detail, duplicate_of, shard, first_token, tokens, takedown
         """
 
     private static func lineage(_ row: [SQLValue]) -> DocumentLineage {
@@ -50,7 +52,7 @@ extension ProvenanceStore {
             docID: row[0].string ?? "", input: row[1].string ?? "", offset: row[2].int ?? 0, line: row[3].int,
             url: row[4].string, domain: row[5].string, status: row[6].string ?? "", droppedBy: row[7].string,
             reason: row[8].string, metrics: row[9].string, detail: row[10].string, duplicateOf: row[11].string,
-            shard: row[12].int.map(Int.init), firstToken: row[13].int, tokens: row[14].int.map(Int.init))
+            shard: row[12].int.map(Int.init), firstToken: row[13].int, tokens: row[14].int.map(Int.init), takedown: row[15].int)
     }
 
     private func lineages(where condition: String, _ values: [SQLValue]) throws -> [DocumentLineage] {

@@ -161,6 +161,46 @@ enum Schema {
                 JOIN stage_funnel AS f ON f.position = g.position
                 GROUP BY g.position, g.term_group ORDER BY g.position, g.term_group;
             """),
+        Migration(name: "v3-takedowns", sql: """
+            CREATE TABLE takedowns (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                selector TEXT NOT NULL CHECK (selector IN ('url', 'domain', 'ids')),
+                value TEXT NOT NULL,
+                documents INTEGER NOT NULL,
+                removed_documents INTEGER NOT NULL,
+                removed_tokens INTEGER NOT NULL,
+                manifest_version INTEGER
+            );
+            CREATE TABLE takedown_documents (
+                takedown_id INTEGER NOT NULL REFERENCES takedowns(id),
+                input_id INTEGER NOT NULL REFERENCES inputs(id),
+                offset INTEGER NOT NULL,
+                doc_id TEXT NOT NULL,
+                shard INTEGER,
+                first_token INTEGER,
+                tokens INTEGER,
+                PRIMARY KEY (takedown_id, input_id, offset)
+            ) WITHOUT ROWID;
+            CREATE TABLE takedown_shards (
+                takedown_id INTEGER NOT NULL REFERENCES takedowns(id),
+                shard INTEGER NOT NULL,
+                file_before TEXT NOT NULL,
+                sha256_before TEXT NOT NULL,
+                file_after TEXT NOT NULL,
+                sha256_after TEXT NOT NULL,
+                PRIMARY KEY (takedown_id, shard)
+            ) WITHOUT ROWID;
+            ALTER TABLE documents ADD COLUMN taken_down_by INTEGER REFERENCES takedowns(id);
+            DROP VIEW doc_lineage;
+            CREATE VIEW doc_lineage AS
+                SELECT d.doc_id, i.path AS input, d.offset, d.line, d.url, d.domain, d.status, d.dropped_by, d.reason,
+                       d.metrics, d.detail, c.kept_doc_id AS duplicate_of, s.shard, s.first_token, s.tokens,
+                       d.taken_down_by AS takedown
+                FROM documents AS d JOIN inputs AS i ON i.id = d.input_id
+                LEFT JOIN dedup_clusters AS c ON c.doc_id = d.doc_id AND c.doc_id != c.kept_doc_id
+                LEFT JOIN shard_spans AS s ON s.input_id = d.input_id AND s.offset = d.offset;
+            """),
     ]
 
     /// Applies the migrations that `connection` has not seen yet.

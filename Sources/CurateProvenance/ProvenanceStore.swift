@@ -35,6 +35,11 @@ public final class ProvenanceStore: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on the queue inside one transaction.
+    func transaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try onQueue { try db.transaction { try body(db) } }
+    }
+
     // MARK: Runs
 
     /// The sha256 of the pipeline that earlier runs in this database ran, if any.
@@ -380,7 +385,7 @@ public final class ProvenanceStore: @unchecked Sendable {
         }
     }
 
-    private static let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    static let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 }
 
 /// The inputs or tasks of a pipeline no longer match those recorded in the run folder.

@@ -75,6 +75,7 @@ public struct RunAudit {
             if let shard = doc.shard, let first = doc.firstToken, let tokens = doc.tokens {
                 lines.append("  tokens: shard \(shard), positions \(first)..<\(first + Int64(tokens))")
             }
+            if let takedown = doc.takedown { lines.append("  taken down by takedown \(takedown)") }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")
     }
@@ -146,6 +147,7 @@ public struct RunAudit {
         add("shard", doc.shard.map(JSONValue.integer))
         add("first_token", doc.firstToken.map { .number(String($0)) })
         add("tokens", doc.tokens.map(JSONValue.integer))
+        add("takedown", doc.takedown.map { .number(String($0)) })
         return .object(JSONObject(pairs))
     }
 }

@@ -37,6 +37,9 @@ public struct ShardManifest: Sendable, Equatable {
     public var eodID: UInt32
     public var frameTokens: Int
     public var shards: [ShardInfo]
+    /// The set's version: 1 as written, one more after each takedown rewrote some shards.
+    /// Written to the file only when above 1.
+    public var version = 1
 
     public var tokens: Int { shards.reduce(0) { $0 + $1.tokens } }
     public var documents: Int { shards.reduce(0) { $0 + $1.documents } }
@@ -52,12 +55,16 @@ public struct ShardManifest: Sendable, Equatable {
             ]))
         }
         let tokenizerValue: JSONValue = tokenizer.map { .object(JSONObject([("file", .string($0.file)), ("sha256", .string($0.sha256))])) } ?? .null
-        let root = JSONValue.object(JSONObject([
+        var fields: [(key: String, value: JSONValue)] = [
             ("format", .string(ShardManifest.formatName)), ("format_version", int(ShardManifest.formatVersion)),
+        ]
+        if version > 1 { fields.append(("version", int(version))) }
+        fields += [
             ("tokenizer", tokenizerValue), ("dtype", .string(dtype.rawValue)), ("vocab_size", int(vocabSize)),
             ("eod_id", int(Int(eodID))), ("frame_tokens", int(frameTokens)),
             ("tokens", int(tokens)), ("documents", int(documents)), ("shards", .array(shardValues)),
-        ]))
+        ]
+        let root = JSONValue.object(JSONObject(fields))
         return Array((JSONWriter.serialize(root, pretty: true) + "\n").utf8)
     }
 
@@ -69,7 +76,8 @@ public struct ShardManifest: Sendable, Equatable {
         }
         var reader = FieldReader(path: path)
         guard case let .object(root) = value else { throw reader.fail("", "is \(value.typeName), not an object") }
-        try reader.expectKeys(root, ["format", "format_version", "tokenizer", "dtype", "vocab_size", "eod_id", "frame_tokens", "tokens", "documents", "shards"], at: "")
+        try reader.expectKeys(root, ["format", "format_version", "tokenizer", "dtype", "vocab_size", "eod_id", "frame_tokens", "tokens", "documents", "shards"],
+                              optional: ["version"], at: "")
         guard try reader.string(root, "format") == formatName else { throw reader.fail("format", "is not \"\(formatName)\"") }
         let version = try reader.integer(root, "format_version")
         guard version == formatVersion else { throw reader.fail("format_version", "\(version) is not supported (this curate reads version \(formatVersion))") }
@@ -113,7 +121,11 @@ public struct ShardManifest: Sendable, Equatable {
             shards.append(info)
         }
         reader.prefix = ""
-        let manifest = ShardManifest(tokenizer: tokenizer, dtype: dtype, vocabSize: vocabSize, eodID: UInt32(eod), frameTokens: frameTokens, shards: shards)
+        var manifest = ShardManifest(tokenizer: tokenizer, dtype: dtype, vocabSize: vocabSize, eodID: UInt32(eod), frameTokens: frameTokens, shards: shards)
+        if root["version"] != nil {
+            manifest.version = try reader.integer(root, "version")
+            guard manifest.version > 1 else { throw reader.fail("version", "\(manifest.version) is written only above 1") }
+        }
         let tokens = try reader.integer(root, "tokens")
         guard tokens == manifest.tokens else { throw reader.fail("tokens", "\(tokens) is not the sum over the shards (\(manifest.tokens))") }
         let documents = try reader.integer(root, "documents")
@@ -131,8 +143,8 @@ private struct FieldReader {
         ShardError(path: path, key.isEmpty && prefix.isEmpty ? message : "\(prefix)\(key) \(message)")
     }
 
-    func expectKeys(_ object: JSONObject, _ keys: [String], at place: String) throws(ShardError) {
-        for key in object.keys where !keys.contains(key) {
+    func expectKeys(_ object: JSONObject, _ keys: [String], optional: [String] = [], at place: String) throws(ShardError) {
+        for key in object.keys where !keys.contains(key) && !optional.contains(key) {
             throw ShardError(path: path, "unknown field \"\(key)\"\(place.isEmpty ? "" : " in \(place)")")
         }
         for key in keys where object[key] == nil {

@@ -120,7 +120,8 @@ public final class ShardSet {
         return DocumentLocation(id: index.id(i), shard: s, index: i, tokens: (shardStarts[s] + Int(range.lowerBound))..<(shardStarts[s] + Int(range.upperBound)))
     }
 
-    static func readFile(_ path: String) throws(ShardError) -> [UInt8] {
+    /// The whole file at `path`.
+    public static func readFile(_ path: String) throws(ShardError) -> [UInt8] {
         let file = try RandomAccessFile(path: path)
         return try file.bytes(at: 0, count: Int(file.size))
     }

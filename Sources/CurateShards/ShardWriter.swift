@@ -75,7 +75,10 @@ public final class ShardWriter {
     /// The shard files' names.
     public static func shardFile(_ number: Int) -> String { "shard-\(padded(number)).tok.zst" }
     public static func docsFile(_ number: Int) -> String { "shard-\(padded(number)).docs" }
-    private static func padded(_ n: Int) -> String {
+    /// The names of shard `number` as a takedown rewrote it for the set's `version`.
+    public static func shardFile(_ number: Int, version: Int) -> String { "shard-\(padded(number)).v\(version).tok.zst" }
+    public static func docsFile(_ number: Int, version: Int) -> String { "shard-\(padded(number)).v\(version).docs" }
+    static func padded(_ n: Int) -> String {
         let digits = String(n)
         return digits.count >= 5 ? digits : String(repeating: "0", count: 5 - digits.count) + digits
     }

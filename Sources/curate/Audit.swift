@@ -11,10 +11,10 @@ struct Audit: ParsableCommand {
             RUN/provenance.sqlite; its views (doc_lineage, drops_by_reason, stage_funnel, domain_summary, \
             term_group_shift) answer more with the sqlite3 shell.
             """,
-        subcommands: [Summary.self, Doc.self, URL.self, Token.self, Drops.self, Domain.self])
+        subcommands: [Summary.self, Doc.self, URL.self, Token.self, Drops.self, Domain.self, Takedown.self, Verify.self])
 
     /// The subcommands' names, for accepting the run folder before them.
-    static let actions = ["summary", "doc", "url", "token", "drops", "domain"]
+    static let actions = ["summary", "doc", "url", "token", "drops", "domain", "takedown", "verify"]
 
     struct Common: ParsableArguments {
         @Argument(help: "The run folder.", completion: .directory)
@@ -102,6 +102,64 @@ struct Audit: ParsableCommand {
             } catch let error as RunError {
                 throw fail(error)
             }
+        }
+    }
+}
+
+extension Audit {
+    struct Takedown: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove documents from the run's shards: rewrite only the shards holding them, as a new manifest version.",
+            discussion: """
+                Give exactly one of --url, --domain (the domain and its subdomains) or --ids (a file of \
+                document ids, one per line). The takedown is recorded in provenance (tables takedowns, \
+                takedown_documents, takedown_shards); `curate shards verify` and `curate audit RUN verify` \
+                pass afterwards, and shards without such a document keep their bytes.
+                """)
+        @OptionGroup var common: Common
+        @Option(help: "Documents fetched from this URL.") var url: String?
+        @Option(help: "Documents from this domain or its subdomains.") var domain: String?
+        @Option(help: "A file of document ids, one per line.", completion: .file()) var ids: String?
+
+        func validate() throws {
+            guard [url, domain, ids].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --url, --domain and --ids")
+            }
+        }
+
+        func run() throws {
+            let selector: TakedownSelector
+            if let url {
+                selector = .url(url)
+            } else if let domain {
+                selector = .domain(domain)
+            } else {
+                let path = ids!
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("cannot read the ids file \(path)")
+                }
+                let list = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                guard !list.isEmpty else { throw ValidationError("the ids file \(path) lists no id") }
+                selector = .ids(list)
+            }
+            do {
+                let outcome = try RunTakedown(audit: common.audit()).perform(selector)
+                print(common.json ? outcome.json : outcome.text)
+            } catch let error as RunError {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the shards' and tokenizer's sha256 and compare them with the manifest and provenance.")
+        @OptionGroup var common: Common
+        func run() throws {
+            let report = try RunVerification(audit: common.audit()).verify()
+            print(common.json ? report.json : report.text)
+            if !report.problems.isEmpty { throw ExitCode(1) }
         }
     }
 }

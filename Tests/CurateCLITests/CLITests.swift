@@ -2,53 +2,6 @@ import CurateProvenance
 import Foundation
 import Testing
 
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-/// The `curate` binary built beside this test bundle.
-private let curate: String = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("curate").path
-    return FileManager.default.isExecutableFile(atPath: beside) ? beside : root + "/.build/debug/curate"
-}()
-
-private struct Result {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
-/// Runs curate to completion with `arguments`, from the repository's root.
-private func run(_ arguments: [String]) throws -> Result {
-    let process = try start(arguments)
-    let out = process.standardOutput as! Pipe
-    let err = process.standardError as! Pipe
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                  stderr: String(decoding: stderr, as: UTF8.self))
-}
-
-private func start(_ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: curate)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: root)
-    process.standardOutput = Pipe()
-    process.standardError = Pipe()
-    try process.run()
-    return process
-}
-
-private func scratch() -> String { NSTemporaryDirectory() + "curate-cli-\(UUID().uuidString)" }
-
-private func files(in folder: String) throws -> [String: Data] {
-    var out: [String: Data] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
-        out[name] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
-    }
-    return out
-}
-
 @Suite struct BrokenPipelineTests {
     static let cases: [(String, String)] = [
         ("bad-json.json", "line 4, column 3: invalid JSON: expected ',' or '}' in an object, found '\"'"),
