@@ -132,9 +132,21 @@ public enum UTF8Bytes {
 
     /// The number of Unicode scalars in valid UTF-8 `bytes`.
     public static func scalarCount(_ p: UnsafeBufferPointer<UInt8>) -> Int {
-        var count = 0
-        for b in p { count &+= Int(truncatingIfNeeded: (b & 0xC0 != 0x80) ? 1 : 0) }
-        return count
+        guard let base = p.baseAddress else { return 0 }
+        // Eight bytes at a time: a continuation byte has its top bit set and the next one clear.
+        var continuations = 0
+        var i = 0
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= p.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            continuations &+= (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
+        while i < p.count {
+            if p[i] & 0xC0 == 0x80 { continuations &+= 1 }
+            i += 1
+        }
+        return p.count - continuations
     }
 
     /// The length of the invalid prefix at `i` that one U+FFFD stands for: a lead byte plus

@@ -192,6 +192,7 @@ enum Schema {
                 PRIMARY KEY (takedown_id, shard)
             ) WITHOUT ROWID;
             ALTER TABLE documents ADD COLUMN taken_down_by INTEGER REFERENCES takedowns(id);
+            CREATE INDEX dedup_clusters_by_doc_id ON dedup_clusters(doc_id);
             DROP VIEW doc_lineage;
             CREATE VIEW doc_lineage AS
                 SELECT d.doc_id, i.path AS input, d.offset, d.line, d.url, d.domain, d.status, d.dropped_by, d.reason,

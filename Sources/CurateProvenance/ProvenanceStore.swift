@@ -35,6 +35,14 @@ public final class ProvenanceStore: @unchecked Sendable {
         }
     }
 
+    /// Builds what audits need and runs do not: the index of documents by id. Built on the
+    /// first audit rather than during the run, since a run never looks documents up by id and
+    /// one pass over all rows at the end costs a run about a tenth of its time on small
+    /// documents (see docs/ARCHITECTURE.md).
+    public func prepareForAudits() throws {
+        try onQueue { try db.execute("CREATE INDEX IF NOT EXISTS documents_by_doc_id ON documents(doc_id)") }
+    }
+
     /// Runs `body` on the queue inside one transaction.
     func transaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try onQueue { try db.transaction { try body(db) } }
@@ -69,12 +77,8 @@ public final class ProvenanceStore: @unchecked Sendable {
         }
     }
 
-    /// Ends a run; after a successful one, builds the index of documents by id, which is
-    /// cheaper to build once over all rows than to keep up row by row.
+    /// Ends a run.
     public func finishRun(_ run: Int64, succeeded: Bool) throws {
-        if succeeded, recordsDocuments {
-            try onQueue { try db.execute("CREATE INDEX IF NOT EXISTS documents_by_doc_id ON documents(doc_id)") }
-        }
         try onQueue { try db.run("UPDATE runs SET ended_at = \(Self.now), status = ? WHERE id = ?",
                    [.text(succeeded ? "completed" : "failed"), .integer(run)]) }
     }

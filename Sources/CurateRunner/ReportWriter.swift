@@ -5,7 +5,7 @@ import CurateReport
 import Foundation
 
 /// Writes a run's HTML report, with example snippets of dropped documents re-read from
-/// their source records.
+/// their source records: the first ones of each reason, which are the quickest to reach.
 public enum ReportWriter {
     /// Examples shown per stage and reason.
     static let examplesPerReason = 3
@@ -16,7 +16,7 @@ public enum ReportWriter {
         let lookup = try? SourceLookup(runFolder: folder, store: store)
         for stage in data.summary.stages {
             for drop in stage.drops {
-                let (_, sample) = try store.droppedDocuments(stage: stage.stage, reason: drop.reason, limit: examplesPerReason)
+                let (_, sample) = try store.droppedDocuments(stage: stage.stage, reason: drop.reason, limit: examplesPerReason, spread: false)
                 let texts = lookup?.texts(of: sample, before: stage.stage) ?? []
                 data.examples[stage.stage + "\t" + drop.reason] = zip(sample, texts).map { doc, text in
                     "\(doc.docID): " + (text.map(RunAudit.snippet) ?? "(the record cannot be read again)")

@@ -9,7 +9,7 @@ public struct RunAudit {
     public let folder: String
     public let store: ProvenanceStore
 
-    /// Opens the run folder `folder` read-only in spirit (nothing is written).
+    /// Opens the run folder `folder`; of the run's results it changes nothing (it may add an index).
     public init(folder: String) throws(RunError) {
         let path = folder + "/" + Runner.databaseName
         guard FileManager.default.fileExists(atPath: path) else {
@@ -17,6 +17,7 @@ public struct RunAudit {
         }
         do {
             store = try ProvenanceStore(path: path)
+            try store.prepareForAudits()
         } catch {
             throw .unusable("cannot open \(path): \(error)")
         }

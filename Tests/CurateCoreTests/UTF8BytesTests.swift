@@ -40,6 +40,20 @@ import Testing
             #expect(UTF8Bytes.wordCount(p) == 5)
         }
     }
+
+    @Test func countsScalarsOfEveryLengthAndAlignmentAsSwiftDoes() {
+        let text = "Ελληνικά, 中文, עברית, emoji 😀👍🏽 and ASCII: \u{10FFFF}\u{80}\u{7FF}\u{800}"
+        let bytes = Array(text.utf8)
+        for start in 0..<9 {
+            for end in stride(from: bytes.count, through: start, by: -7) {
+                let slice = String(decoding: bytes[start..<end], as: UTF8.self)
+                guard Array(slice.utf8) == Array(bytes[start..<end]) else { continue }
+                bytes[start..<end].withUnsafeBufferPointer { p in
+                    #expect(UTF8Bytes.scalarCount(p) == slice.unicodeScalars.count, "bytes \(start)..<\(end)")
+                }
+            }
+        }
+    }
 }
 
 @Suite struct SuggestionTests {
