@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CurateTokenizer", dependencies: ["CurateCore", "CurateIO"]),
         .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CurateTokenizer", "CZstd", "CXXHash"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),
-        .target(name: "CurateReport", dependencies: ["CurateProvenance"]),
+        .target(name: "CurateReport", dependencies: ["CurateCore", "CurateProvenance"]),
         .target(name: "CurateTrainer", dependencies: ["CurateCore", "CurateIO", "CurateShards", "COpenBLAS"]),
         .target(name: "CurateRunner", dependencies: [
             "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateProvenance", "CurateReport",

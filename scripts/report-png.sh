@@ -19,7 +19,7 @@ if ! command -v chromium >/dev/null; then
 fi
 chrome=(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars)
 # Headless Chromium captures the window, not the page: make the window as tall as the report's
-# sections need (about 700 px each), or pass HEIGHT as the fourth argument.
-height=${4:-$(( $(grep -o '<section' "$html" | wc -l) * 700 + 400 ))}
+# sections need (about 450 px each), or pass HEIGHT as the fourth argument.
+height=${4:-$(( $(grep -o '<section' "$html" | wc -l) * 450 + 600 ))}
 "${chrome[@]}" --window-size="$width,$height" --screenshot="$out" "file://$html" 2>/dev/null
 echo "wrote $out (${width}x$height)"

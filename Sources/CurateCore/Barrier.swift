@@ -80,8 +80,14 @@ public struct TokenizerRecord: Sendable, Equatable {
     public let pattern: String?
     public let trainedOnDocuments: Int?
     public let trainedOnBytes: Int64?
+    /// What the stage encoded with it: text bytes and tokens, end-of-document ids not counted.
+    public let encodedBytes: Int64?
+    public let encodedTokens: Int64?
 
-    public init(file: String, sha256: String, vocabSize: Int, pattern: String?, trainedOnDocuments: Int?, trainedOnBytes: Int64?) {
+    public init(file: String, sha256: String, vocabSize: Int, pattern: String?, trainedOnDocuments: Int?, trainedOnBytes: Int64?,
+                encodedBytes: Int64? = nil, encodedTokens: Int64? = nil) {
+        self.encodedBytes = encodedBytes
+        self.encodedTokens = encodedTokens
         self.file = file
         self.sha256 = sha256
         self.vocabSize = vocabSize

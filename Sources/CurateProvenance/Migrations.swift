@@ -193,6 +193,8 @@ enum Schema {
             ) WITHOUT ROWID;
             ALTER TABLE documents ADD COLUMN taken_down_by INTEGER REFERENCES takedowns(id);
             CREATE INDEX dedup_clusters_by_doc_id ON dedup_clusters(doc_id);
+            ALTER TABLE tokenizers ADD COLUMN encoded_bytes INTEGER;
+            ALTER TABLE tokenizers ADD COLUMN encoded_tokens INTEGER;
             DROP VIEW doc_lineage;
             CREATE VIEW doc_lineage AS
                 SELECT d.doc_id, i.path AS input, d.offset, d.line, d.url, d.domain, d.status, d.dropped_by, d.reason,

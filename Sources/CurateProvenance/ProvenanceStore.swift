@@ -249,12 +249,14 @@ public final class ProvenanceStore: @unchecked Sendable {
     public func recordTokenizer(_ tokenizer: TokenizerRecord, task: Int64, stage: String) throws {
         try onQueue {
             try db.run("""
-                INSERT INTO tokenizers (task_id, stage, file, sha256, vocab_size, pattern, trained_on_documents, trained_on_bytes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO tokenizers (task_id, stage, file, sha256, vocab_size, pattern, trained_on_documents, trained_on_bytes,
+                                        encoded_bytes, encoded_tokens)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.integer(task), .text(stage), .text(tokenizer.file), .text(tokenizer.sha256),
                       .integer(Int64(tokenizer.vocabSize)), tokenizer.pattern.map(SQLValue.text) ?? .null,
                       tokenizer.trainedOnDocuments.map { .integer(Int64($0)) } ?? .null,
-                      tokenizer.trainedOnBytes.map(SQLValue.integer) ?? .null])
+                      tokenizer.trainedOnBytes.map(SQLValue.integer) ?? .null,
+                      tokenizer.encodedBytes.map(SQLValue.integer) ?? .null, tokenizer.encodedTokens.map(SQLValue.integer) ?? .null])
         }
     }
 

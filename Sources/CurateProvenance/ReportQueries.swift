@@ -76,10 +76,14 @@ extension ProvenanceStore {
 
     /// The tokenizers the run trained or loaded.
     public func tokenizerRecords() throws -> [TokenizerRecord] {
-        try rows("SELECT file, sha256, vocab_size, pattern, trained_on_documents, trained_on_bytes FROM tokenizers ORDER BY task_id")
+        try rows("""
+            SELECT file, sha256, vocab_size, pattern, trained_on_documents, trained_on_bytes, encoded_bytes, encoded_tokens
+            FROM tokenizers ORDER BY task_id
+            """)
             .map {
                 TokenizerRecord(file: $0[0].string ?? "", sha256: $0[1].string ?? "", vocabSize: Int($0[2].int ?? 0),
-                                pattern: $0[3].string, trainedOnDocuments: $0[4].int.map(Int.init), trainedOnBytes: $0[5].int)
+                                pattern: $0[3].string, trainedOnDocuments: $0[4].int.map(Int.init), trainedOnBytes: $0[5].int,
+                                encodedBytes: $0[6].int, encodedTokens: $0[7].int)
             }
     }
 }

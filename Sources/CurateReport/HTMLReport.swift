@@ -1,5 +1,6 @@
 import Foundation
 import CurateProvenance
+import CurateCore
 
 /// The run report: one self-contained HTML file (inline CSS and SVG, no external assets).
 public enum HTMLReport {
@@ -43,10 +44,11 @@ public enum HTMLReport {
 
         var tokens = ""
         for tokenizer in data.tokenizers {
-            tokens += "<p>Tokenizer <code>\(HTML.escape(tokenizer.file))</code>: \(tokenizer.vocabSize) tokens"
-                + (tokenizer.pattern.map { ", pattern \(HTML.escape($0))" } ?? "")
-                + (tokenizer.trainedOnDocuments.map { ", trained on \($0) documents" } ?? "")
-                + (tokenizer.trainedOnBytes.map { " (\($0) bytes)" } ?? "") + ", sha256 <code>\(tokenizer.sha256.prefix(16))…</code></p>"
+            let pattern = tokenizer.pattern.map { ", pattern \(HTML.escape($0))" } ?? ""
+            let training = (tokenizer.trainedOnDocuments.map { ", trained on \($0) documents" } ?? "")
+                + (tokenizer.trainedOnBytes.map { " (\($0) bytes)" } ?? "")
+            tokens += "<p>Tokenizer <code>\(HTML.escape(tokenizer.file))</code>: \(tokenizer.vocabSize) tokens" + pattern + training
+                + bytesPerToken(tokenizer) + ", sha256 <code>\(tokenizer.sha256.prefix(16))…</code></p>"
         }
         if !data.shards.isEmpty {
             tokens += SVGBarChart(labels: data.shards.map(\.file), values: data.shards.map { [$0.tokens] }, series: ["tokens"]).render()
@@ -89,6 +91,12 @@ public enum HTMLReport {
 
     private static func chart(_ bars: ReportData.Bars, series: [String], empty: String = "No data.") -> String {
         bars.labels.isEmpty ? "<p>\(HTML.escape(empty))</p>" : SVGBarChart(labels: bars.labels, values: bars.values, series: series).render()
+    }
+
+    /// ", encoded N bytes into M tokens, B bytes per token" when the stage counted them.
+    private static func bytesPerToken(_ tokenizer: TokenizerRecord) -> String {
+        guard let bytes = tokenizer.encodedBytes, let tokens = tokenizer.encodedTokens, tokens > 0 else { return "" }
+        return ", encoded \(bytes) bytes into \(tokens) tokens (" + String(format: "%.2f", Double(bytes) / Double(tokens)) + " bytes per token)"
     }
 
     private static func percent(_ part: Int, of whole: Int) -> String {

@@ -86,9 +86,13 @@ public struct TokenizeStage: BarrierStage {
 
         var spans: [ShardSpan] = []
         var batch: [Document] = []
+        var encodedBytes: Int64 = 0
+        var encodedTokens: Int64 = 0
         func flush() throws {
             let tokens = Self.encode(batch, with: tokenizer, workers: context.workers)
             for (document, ids) in zip(batch, tokens) {
+                encodedBytes += Int64(document.text.count)
+                encodedTokens += Int64(ids.count)
                 let span = try ids.withUnsafeBufferPointer { try writer.append(documentID: document.id, tokens: $0) }
                 spans.append(ShardSpan(source: document.source, documentID: document.id, shard: span.shard,
                                        firstToken: Int64(span.firstToken), tokens: span.tokens))
@@ -113,7 +117,7 @@ public struct TokenizeStage: BarrierStage {
         }, spans)
         try context.recordTokenizer(TokenizerRecord(
             file: relative, sha256: sha256, vocabSize: tokenizer.vocabularySize, pattern: tokenizer.pattern.rawValue,
-            trainedOnDocuments: nil, trainedOnBytes: nil))
+            trainedOnDocuments: nil, trainedOnBytes: nil, encodedBytes: encodedBytes, encodedTokens: encodedTokens))
         // The barrier's folder holds a copy of the manifest, so that a changed shard set is noticed on resume.
         try DurableFile.write(try readAll(folder + "/" + ShardManifest.fileName), to: context.folder + "/" + ShardManifest.fileName)
     }

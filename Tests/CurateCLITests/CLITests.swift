@@ -74,18 +74,22 @@ import Testing
     @Test func oneAndTwoWorkersGiveTheSameTokenizerAndShardsThatVerify() throws {
         let one = scratch(), two = scratch()
         defer { for folder in [one, two] { try? FileManager.default.removeItem(atPath: folder) } }
-        #expect(try run(["run", "pipelines/quickstart.json", "--output", one, "--workers", "1", "--no-report"]).status == 0)
+        #expect(try run(["run", "pipelines/quickstart.json", "--output", one, "--workers", "1"]).status == 0)
         #expect(try run(["run", "pipelines/quickstart.json", "--output", two, "--workers", "2", "--no-report"]).status == 0)
         for file in ["tokenizer.json", "tokenizer.tiktoken", "shards/manifest.json", "shards/shard-00000.tok.zst", "shards/shard-00000.docs"] {
             let a = FileManager.default.contents(atPath: one + "/" + file)
             #expect(a != nil && a == FileManager.default.contents(atPath: two + "/" + file), "\(file) differs")
         }
+        let report = try String(contentsOfFile: one + "/report.html", encoding: .utf8)
+        #expect(report.contains("encoded 397605 bytes into 120711 tokens (3.29 bytes per token)"))
         let verify = try run(["shards", "verify", one + "/shards"])
         #expect(verify.stdout == "ok: 1 shard, 121321 tokens, 610 documents, 2 frames\n")
         let store = try ProvenanceStore(path: one + "/provenance.sqlite")
         #expect(try store.query("SELECT COUNT(*), SUM(tokens) FROM shard_spans") == [["610", "121321"]])
         #expect(try store.query("SELECT stage, file, vocab_size, pattern, trained_on_documents FROM tokenizers ORDER BY stage")
             == [["bpe_train", "tokenizer.json", "2048", "cl100k", "610"], ["tokenize", "tokenizer.json", "2048", "cl100k", nil]])
+        // Text bytes and tokens without the end-of-document ids, and their ratio in the report.
+        #expect(try store.query("SELECT encoded_bytes, encoded_tokens FROM tokenizers WHERE stage = 'tokenize'") == [["397605", "120711"]])
         // Every sampled token position maps back to the document whose span holds it.
         let token = try run(["audit", one, "token", "0:60000"])
         let span = try store.query("SELECT doc_id, first_token, tokens FROM shard_spans WHERE first_token <= 60000 AND first_token + tokens > 60000")
