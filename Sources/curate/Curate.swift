@@ -23,6 +23,7 @@ struct Curate: ParsableCommand {
             Shards.self,
             TokenizerCommand.self,
             Train.self,
+            SampleCommand.self,
             Audit.self,
             Report.self,
             Wikitext.self,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CurateTrainer
 import CurateTokenizer
+import CurateCore
 import CurateIO
 import Foundation
 
@@ -194,17 +195,19 @@ struct TrainExport: ParsableCommand {
     }
 }
 
-struct TrainSample: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sample",
-        abstract: "Generate token ids from a checkpoint, after a prompt of token ids.",
-        discussion: "Prints the generated ids as a JSON array; stops early at the shards' end-of-document id.")
-
+/// Text generation from a checkpoint: `curate sample` and `curate train sample`.
+struct SampleOptions: ParsableArguments {
     @Argument(help: "The checkpoint folder.", completion: .directory)
     var checkpoint: String
 
-    @Option(name: .customLong("prompt-ids"), help: "Comma-separated token ids.")
-    var promptIDs: String
+    @Option(help: "The prompt text, encoded with the tokenizer.")
+    var prompt: String?
+
+    @Option(name: .customLong("prompt-ids"), help: "The prompt as comma-separated token ids.")
+    var promptIDs: String?
+
+    @Option(help: "Tokenizer file (tokenizer.json or .tiktoken); default: the one the shards' manifest names.", completion: .file())
+    var tokenizer: String?
 
     @Option(help: "Softmax temperature; 0 picks the most likely token.")
     var temperature: Double = 1
@@ -218,24 +221,91 @@ struct TrainSample: ParsableCommand {
     @Option(help: "Seed of the draws.")
     var seed: UInt64 = 0
 
-    func run() throws {
-        let prompt = promptIDs.split(separator: ",").compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
-        guard !prompt.isEmpty, prompt.count == promptIDs.split(separator: ",").count else {
-            throw ValidationError("--prompt-ids takes comma-separated token ids, such as 464,2068")
+    @Flag(help: "Print JSON: the prompt's and the generated ids, and the text when a tokenizer is known.")
+    var json = false
+
+    func validate() throws {
+        guard (prompt == nil) != (promptIDs == nil) else { throw ValidationError("give either --prompt TEXT or --prompt-ids IDS") }
+        if temperature < 0 || tokens < 0 || (topK ?? 1) < 1 {
+            throw ValidationError("--temperature and --tokens must not be negative, --top-k must be positive")
         }
-        if temperature < 0 || tokens < 0 || (topK ?? 1) < 1 { throw ValidationError("--temperature and --tokens must not be negative, --top-k must be positive") }
+    }
+
+    func run() throws {
+        var ids: [Int32] = []
+        if let promptIDs {
+            ids = promptIDs.split(separator: ",").compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+            guard !ids.isEmpty, ids.count == promptIDs.split(separator: ",").count else {
+                throw ValidationError("--prompt-ids takes comma-separated token ids, such as 464,2068")
+            }
+        }
         do {
             restartWithBetterMatrixKernels()
             let state = try Checkpoint(directory: checkpoint)
             let model = try state.loadModel(directory: checkpoint)
-            if let bad = prompt.first(where: { $0 < 0 || Int($0) >= model.config.vocabSize }) {
-                throw ValidationError("--prompt-ids: \(bad) is outside the vocabulary of \(model.config.vocabSize)")
+            let encoding = try loadTokenizer(state, required: prompt != nil)
+            if let prompt, let encoding {
+                ids = encoding.encodeOrdinary(Array(prompt.utf8)).map { Int32(bitPattern: $0) }
+                guard !ids.isEmpty else { throw ValidationError("--prompt encodes to no tokens") }
             }
-            let out = Sampler(temperature: temperature, topK: topK, seed: seed).generate(model, prompt: prompt, count: tokens, stop: Int32(state.eodID))
-            print("[" + out.map(String.init).joined(separator: ",") + "]")
+            if let bad = ids.first(where: { $0 < 0 || Int($0) >= model.config.vocabSize }) {
+                throw ValidationError("prompt token \(bad) is outside the model's vocabulary of \(model.config.vocabSize)")
+            }
+            let out = Sampler(temperature: temperature, topK: topK, seed: seed).generate(model, prompt: ids, count: tokens, stop: Int32(state.eodID))
+            let text = try encoding.map { try $0.decode((ids + out).map { UInt32(bitPattern: $0) }) }
+            if json {
+                var pairs: [(key: String, value: JSONValue)] = [
+                    ("prompt_ids", .array(ids.map { .integer(Int($0)) })), ("ids", .array(out.map { .integer(Int($0)) })),
+                ]
+                if let text { pairs.append(("text", .string(text))) }
+                print(JSONWriter.serialize(.object(JSONObject(pairs))))
+            } else if let text, prompt != nil {
+                print(text)
+            } else {
+                print("[" + out.map(String.init).joined(separator: ",") + "]")
+            }
         } catch let error as TrainerError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(1)
+        } catch let error as TokenizerError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
+
+    /// The `--tokenizer` file, else the checkpoint's (when it is still the file trained on).
+    private func loadTokenizer(_ state: Checkpoint, required: Bool) throws -> Tokenizer? {
+        if let tokenizer { return try TokenizerFile.load(tokenizer) }
+        guard let reference = state.tokenizer else {
+            if required { throw ValidationError("the checkpoint's shards name no tokenizer; give --tokenizer FILE") }
+            return nil
+        }
+        guard (try? SHA256.hex(ofFile: reference.file)) == reference.sha256 else {
+            if required { throw ValidationError("\(reference.file) is missing or changed since training; give --tokenizer FILE") }
+            return nil
+        }
+        return try TokenizerFile.load(reference.file)
+    }
+}
+
+struct TrainSample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Generate text from a checkpoint after a prompt (the same as `curate sample`).",
+        discussion: SampleCommand.discussion)
+    @OptionGroup var options: SampleOptions
+    func run() throws { try options.run() }
+}
+
+struct SampleCommand: ParsableCommand {
+    static let discussion = """
+        The prompt is --prompt TEXT, encoded with the tokenizer the checkpoint's shards name (or \
+        --tokenizer), or --prompt-ids. Generation stops early at the shards' end-of-document id. \
+        Prints the prompt and its continuation as text, or, for --prompt-ids, the generated ids as \
+        a JSON array; --json prints both ids and the text.
+        """
+    static let configuration = CommandConfiguration(
+        commandName: "sample", abstract: "Generate text from a checkpoint after a prompt.", discussion: discussion)
+    @OptionGroup var options: SampleOptions
+    func run() throws { try options.run() }
 }

@@ -113,6 +113,16 @@ import Testing
         #expect(try run(["train", "export", one + "/ckpt", "-o", one + "/hf"]).status == 0)
         for file in ["config.json", "model.safetensors"] { #expect(FileManager.default.fileExists(atPath: one + "/hf/" + file)) }
         #expect(FileManager.default.contents(atPath: one + "/hf/tokenizer.json") == FileManager.default.contents(atPath: one + "/tokenizer.json"))
+        // Sampling from a text prompt encodes it with the shards' tokenizer and decodes the continuation.
+        let sample = try run(["sample", one + "/ckpt", "--prompt", "It was the best of times", "--tokens", "8", "--temperature", "0", "--json"])
+        let sampled = try JSONSerialization.jsonObject(with: Data(sample.stdout.utf8)) as! [String: Any]
+        let promptIDs = sampled["prompt_ids"] as! [Int], ids = sampled["ids"] as! [Int]
+        #expect(sample.status == 0 && !promptIDs.isEmpty && (1...8).contains(ids.count))
+        #expect((sampled["text"] as! String).hasPrefix("It was the best of times"))
+        let byIDs = try run(["train", "sample", one + "/ckpt", "--prompt-ids", promptIDs.map(String.init).joined(separator: ","),
+                             "--tokens", "8", "--temperature", "0"])
+        #expect(byIDs.stdout == "[" + ids.map(String.init).joined(separator: ",") + "]\n")
+        #expect(try run(["sample", one + "/ckpt", "--prompt", "x", "--prompt-ids", "1"]).status == 64)
     }
 }
 
