@@ -37,6 +37,8 @@ public struct DomainReport: Sendable, Equatable {
     public var kept: Int
     public var dropped: Int
     public var unreadable: Int
+    /// Kept documents that a takedown removed from the shards since.
+    public var takenDown: Int
     public var tokens: Int
     /// The shards holding its kept documents.
     public var shards: [Int]
@@ -109,7 +111,7 @@ extension ProvenanceStore {
     /// What `domain` contributed, or nil when no document came from it.
     public func domainReport(_ domain: String) throws -> DomainReport? {
         guard let row = try rows("""
-            SELECT domain, documents, kept, dropped, unreadable, tokens FROM domain_summary WHERE domain = ?
+            SELECT domain, documents, kept, dropped, unreadable, tokens, taken_down FROM domain_summary WHERE domain = ?
             """, [.text(domain.lowercased())]).first else { return nil }
         let shards = try rows("""
             SELECT DISTINCT s.shard FROM shard_spans s JOIN documents d ON d.input_id = s.input_id AND d.offset = s.offset
@@ -117,7 +119,8 @@ extension ProvenanceStore {
             """, [.text(domain.lowercased())]).compactMap { $0[0].int.map(Int.init) }
         return DomainReport(
             domain: row[0].string ?? "", documents: Int(row[1].int ?? 0), kept: Int(row[2].int ?? 0),
-            dropped: Int(row[3].int ?? 0), unreadable: Int(row[4].int ?? 0), tokens: Int(row[5].int ?? 0), shards: shards)
+            dropped: Int(row[3].int ?? 0), unreadable: Int(row[4].int ?? 0), takenDown: Int(row[6].int ?? 0),
+            tokens: Int(row[5].int ?? 0), shards: shards)
     }
 
     /// The shards the run wrote, in order.

@@ -203,6 +203,14 @@ enum Schema {
                 FROM documents AS d JOIN inputs AS i ON i.id = d.input_id
                 LEFT JOIN dedup_clusters AS c ON c.doc_id = d.doc_id AND c.doc_id != c.kept_doc_id
                 LEFT JOIN shard_spans AS s ON s.input_id = d.input_id AND s.offset = d.offset;
+            DROP VIEW domain_summary;
+            CREATE VIEW domain_summary AS
+                SELECT d.domain, COUNT(*) AS documents, SUM(d.status = 'kept') AS kept,
+                       SUM(d.status = 'dropped') AS dropped, SUM(d.status = 'error') AS unreadable,
+                       COALESCE(SUM(s.tokens), 0) AS tokens, COUNT(DISTINCT s.shard) AS shards,
+                       SUM(d.taken_down_by IS NOT NULL) AS taken_down
+                FROM documents AS d LEFT JOIN shard_spans AS s ON s.input_id = d.input_id AND s.offset = d.offset
+                WHERE d.domain IS NOT NULL GROUP BY d.domain ORDER BY documents DESC, d.domain;
             """),
     ]
 

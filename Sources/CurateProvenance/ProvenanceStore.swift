@@ -23,7 +23,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     public init(path: String, recordsDocuments: Bool = true) throws {
         db = try SQLiteConnection(path: path)
         self.recordsDocuments = recordsDocuments
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536")
         try Schema.migrate(db)
     }
 

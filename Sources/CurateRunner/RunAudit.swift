@@ -117,11 +117,13 @@ public struct RunAudit {
             return JSONWriter.serialize(.object(JSONObject([
                 ("domain", .string(report.domain)), ("documents", .integer(report.documents)), ("kept", .integer(report.kept)),
                 ("dropped", .integer(report.dropped)), ("unreadable", .integer(report.unreadable)),
+                ("taken_down", .integer(report.takenDown)),
                 ("tokens", .integer(report.tokens)), ("shards", .array(report.shards.map(JSONValue.integer))),
             ])))
         }
         return "\(report.domain): \(report.documents) documents, \(report.kept) kept, \(report.dropped) dropped, "
-            + "\(report.unreadable) unreadable; \(Format.count(report.tokens)) tokens in "
+            + "\(report.unreadable) unreadable" + (report.takenDown > 0 ? ", \(report.takenDown) taken down" : "")
+            + "; \(Format.count(report.tokens)) tokens in "
             + (report.shards.isEmpty ? "no shard" : "shards " + report.shards.map(String.init).joined(separator: ", "))
     }
 

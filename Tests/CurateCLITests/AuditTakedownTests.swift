@@ -133,6 +133,8 @@ import Testing
         }
         #expect(try store.query("SELECT COUNT(*) FROM documents WHERE taken_down_by = 1") == [["\(count)"]])
         #expect(try store.query("SELECT selector, value, removed_documents FROM takedowns") == [["domain", domain, "\(count)"]])
+        let report = try run(["audit", output, "domain", domain])
+        #expect(report.stdout == "\(domain): \(count) documents, \(count) kept, 0 dropped, 0 unreadable, \(count) taken down; 0 tokens in no shard\n")
 
         #expect(try run(["shards", "verify", shards]).status == 0)
         let verify = try run(["audit", output, "verify"])

@@ -159,7 +159,7 @@ import Testing
         #expect(drops.stdout.hasPrefix("length dropped 6 documents; 1 shown\n\nurn:uuid:8ed3a686-65da-4101-830e-298f87a11487  too_few_chars"))
         #expect(drops.stdout.contains("\n  意见建议： 点击【提交】按钮，您访问的错误链接会直接发送给我们~~~"))
         let domain = try run(["audit", output, "domain", "AN.wikipedia.org", "--json"])
-        #expect(domain.stdout == #"{"domain":"an.wikipedia.org","documents":1,"kept":1,"dropped":0,"unreadable":0,"tokens":0,"shards":[]}"# + "\n")
+        #expect(domain.stdout == #"{"domain":"an.wikipedia.org","documents":1,"kept":1,"dropped":0,"unreadable":0,"taken_down":0,"tokens":0,"shards":[]}"# + "\n")
         let unknown = try run(["audit", output, "drops", "--stage", "lenght"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.hasPrefix(#"error: no stage "lenght" in this run; did you mean "length"?"#))
