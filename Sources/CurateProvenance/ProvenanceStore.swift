@@ -19,11 +19,14 @@ public final class ProvenanceStore: @unchecked Sendable {
     public let recordsDocuments: Bool
     /// The kind of the task being recorded (touched by the calling thread only).
     private var currentKind = TaskKind.reading
+    /// Prepared document INSERTs by row count (touched on the queue only): looking a statement
+    /// up by its several-kilobyte text cost as much as binding its rows.
+    private var insertStatements: [Int: SQLiteStatement] = [:]
 
     public init(path: String, recordsDocuments: Bool = true) throws {
         db = try SQLiteConnection(path: path)
         self.recordsDocuments = recordsDocuments
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
         try Schema.migrate(db)
     }
 
@@ -309,7 +312,14 @@ public final class ProvenanceStore: @unchecked Sendable {
         var arena = TextArena()
         while start < rows.count {
             let count = min(Self.rowsPerInsert, rows.count - start)
-            let statement = try db.statement(Self.insertSQL(rows: count))
+            let statement: SQLiteStatement
+            if let prepared = insertStatements[count] {
+                prepared.reset()
+                statement = prepared
+            } else {
+                statement = try db.statement(Self.insertSQL(rows: count))
+                insertStatements[count] = statement
+            }
             arena.reset()
             var texts: [(index: Int32, text: TextArena.Slice?)] = []
             texts.reserveCapacity(count * 9)
