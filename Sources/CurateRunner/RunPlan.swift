@@ -10,15 +10,15 @@ import CurateIO
 /// the phase before it kept; the phase after a barrier streams those documents again, through
 /// the barrier's verdicts (its position in the pipeline) and the stages up to the next barrier.
 /// A pipeline always ends with a streaming phase, whose parts are the run's output.
-public struct RunPlan: Sendable {
-    public enum Phase: Sendable, Equatable {
+public struct RunPlan: Sendable, Codable {
+    public enum Phase: Sendable, Equatable, Codable {
         /// Streams documents through the pipeline steps at `steps`, task by task.
         case stream(steps: Range<Int>)
         /// Resolves the barrier stage at pipeline step `step`.
         case barrier(step: Int)
     }
 
-    public struct Input: Sendable {
+    public struct Input: Sendable, Codable {
         /// Index of the pipeline input that listed the file.
         public let spec: Int
         public let path: String
@@ -28,7 +28,7 @@ public struct RunPlan: Sendable {
         public let sha256: String
     }
 
-    public struct Task: Sendable {
+    public struct Task: Sendable, Codable {
         public let id: Int64
         public let phase: Int
         /// Indexes into `inputs`, all of the same pipeline input.

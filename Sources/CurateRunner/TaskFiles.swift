@@ -1,0 +1,63 @@
+import CurateIO
+import Foundation
+
+/// The files one executor task leaves in `RUN/tasks/phase-P/`: its provenance database, its
+/// completion marker (written last, a `sha256sum` listing of what the task wrote) and, when
+/// it failed, a file with the error.
+public struct TaskFiles: Sendable {
+    static let folderName = "tasks"
+
+    public let folder: String
+    public let phase: Int
+    public let task: Int
+
+    public init(folder: String, phase: Int, task: Int) {
+        self.folder = folder
+        self.phase = phase
+        self.task = task
+    }
+
+    /// `RUN/tasks/phase-P`.
+    public var phaseFolder: String { "\(folder)/\(Self.folderName)/phase-\(phase)" }
+    var stem: String { "\(phaseFolder)/task-\(String(format: "%05d", task))" }
+    public var database: String { stem + ".sqlite" }
+    public var marker: String { stem + ".done" }
+    public var failure: String { stem + ".failed" }
+    /// Where the local executor sends the task's stdout and stderr.
+    public var log: String { stem + ".log" }
+
+    public var isDone: Bool { PathExpansion.exists(marker) }
+    public var failureMessage: String? {
+        FileManager.default.contents(atPath: failure).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether the task completed and what it wrote is still there, unchanged.
+    var isCompleteAndIntact: Bool {
+        guard let listing = try? String(contentsOfFile: marker, encoding: .utf8) else { return false }
+        for line in listing.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, (try? SHA256.hex(ofFile: folder + "/" + fields[2])) == String(fields[0]) else { return false }
+        }
+        return true
+    }
+
+    /// Records the files the task wrote (relative to the run folder) with their sha256,
+    /// in the format of `sha256sum`, which marks the task done.
+    func markDone(outputs: [String]) throws {
+        var listing = ""
+        for name in outputs { listing += "\(try SHA256.hex(ofFile: folder + "/" + name))  \(name)\n" }
+        try DurableFile.write(Array(listing.utf8), to: marker)
+    }
+
+    func markFailed(_ message: String) {
+        try? DurableFile.write(Array((message.hasSuffix("\n") ? message : message + "\n").utf8), to: failure)
+    }
+
+    /// Removes everything an earlier attempt left, the marker included.
+    func reset() throws {
+        for path in [marker, failure, database, database + "-wal", database + "-shm", database + "-journal"]
+        where PathExpansion.exists(path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
+    }
+}
