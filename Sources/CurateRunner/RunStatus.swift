@@ -21,7 +21,7 @@ public struct RunStatus: Sendable {
 
     public struct Phase: Sendable {
         public let phase: Int
-        /// `stream` or `barrier NAME`.
+        /// `stream STAGE, ...` or `barrier STAGE`.
         public let kind: String
         public let tasks: [Task]
 
@@ -59,10 +59,7 @@ public struct RunStatus: Sendable {
         }
         var phases: [Phase] = []
         for phase in scaled.slices.indices {
-            let kind: String = switch scaled.plan.phases[phase] {
-            case .stream: "stream"
-            case let .barrier(step): "barrier at step \(step)"
-            }
+            let kind = scaled.phaseLabels[phase]
             let tasks = (0..<scaled.taskCount(phase: phase)).map { task in
                 let files = TaskFiles(folder: folder, phase: phase, task: task)
                 if files.isDone { return Task(task: task, state: .done, message: nil) }
@@ -120,7 +117,7 @@ public struct RunStatus: Sendable {
             for state in [State.done, .running, .pending, .failed, .unfinished] where phase.count(state) > 0 {
                 counts.append("\(phase.count(state)) \(state.rawValue)")
             }
-            lines.append("phase \(phase.phase) (\(phase.kind)): \(phase.tasks.count) tasks: \(counts.joined(separator: ", "))")
+            lines.append("phase \(phase.phase) (\(phase.kind)): \(phase.tasks.count) task\(phase.tasks.count == 1 ? "" : "s"): \(counts.joined(separator: ", "))")
             for task in phase.tasks where task.state == .failed {
                 lines.append("  task \(task.task) failed: \(task.message?.replacingOccurrences(of: "\n", with: "\n    ") ?? "")")
             }

@@ -45,7 +45,7 @@ public enum ScaleOut {
     public static func plan(_ pipelinePath: String, tasks: Int?, registry: Registry = .standard) throws(RunError) -> (Pipeline, ScaleOutPlan) {
         let (pipeline, plan, base) = try Runner.prepare(pipelinePath, registry: registry)
         return (pipeline, ScaleOutPlan(
-            plan: plan, tasks: tasks ?? plan.tasks(of: 0).count, pipelineSHA256: SHA256.hex(pipeline.source), pipelineFolder: base,
+            pipeline: pipeline, plan: plan, tasks: tasks ?? plan.tasks(of: 0).count, pipelineSHA256: SHA256.hex(pipeline.source), pipelineFolder: base,
             workers: pipeline.workers ?? ProcessInfo.processInfo.activeProcessorCount, recordDocuments: true))
     }
 
@@ -56,7 +56,7 @@ public enum ScaleOut {
         let pipelineSHA = SHA256.hex(pipeline.source)
         let workers = options.workers ?? pipeline.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let fresh = ScaleOutPlan(
-            plan: plan, tasks: scaleOut.tasks ?? plan.tasks(of: 0).count, pipelineSHA256: pipelineSHA, pipelineFolder: base,
+            pipeline: pipeline, plan: plan, tasks: scaleOut.tasks ?? plan.tasks(of: 0).count, pipelineSHA256: pipelineSHA, pipelineFolder: base,
             workers: workers, recordDocuments: options.recordDocuments)
         let manager = FileManager.default
         do {

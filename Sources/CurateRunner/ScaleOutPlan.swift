@@ -27,8 +27,11 @@ public struct ScaleOutPlan: Sendable, Codable {
     public var plan: RunPlan
     /// For each phase, the plan tasks (indexes among the phase's tasks) of each executor task.
     public var slices: [[Range<Int>]]
+    /// For each phase, what it does: `stream STAGE, ...` or `barrier STAGE`.
+    public var phaseLabels: [String]
 
-    public init(plan: RunPlan, tasks: Int, pipelineSHA256: String, pipelineFolder: String, workers: Int, recordDocuments: Bool) {
+    public init(pipeline: Pipeline, plan: RunPlan, tasks: Int, pipelineSHA256: String, pipelineFolder: String, workers: Int,
+                recordDocuments: Bool) {
         self.plan = plan
         self.requestedTasks = tasks
         self.pipelineSHA256 = pipelineSHA256
@@ -36,6 +39,12 @@ public struct ScaleOutPlan: Sendable, Codable {
         self.workers = workers
         self.recordDocuments = recordDocuments
         slices = plan.phases.indices.map { Self.deal(plan.tasks(of: $0).count, into: tasks) }
+        phaseLabels = plan.phases.map { phase in
+            switch phase {
+            case let .stream(steps): "stream " + (steps.isEmpty ? "(no stages)" : steps.map { pipeline.steps[$0].name }.joined(separator: ", "))
+            case let .barrier(step): "barrier " + pipeline.steps[step].name
+            }
+        }
     }
 
     /// Splits `count` plan tasks into at most `tasks` contiguous, non-empty ranges whose
@@ -87,23 +96,17 @@ public struct ScaleOutPlan: Sendable, Codable {
     }
 
     /// What `curate plan` prints: the phases, their executor tasks and what each reads.
-    public func description(pipeline: Pipeline) -> String {
-        var lines = ["pipeline \(pipeline.name): \(plan.inputs.count) input files, \(plan.phases.count) phases, "
+    public func description(pipelineName: String) -> String {
+        var lines = ["pipeline \(pipelineName): \(plan.inputs.count) input files, \(plan.phases.count) phases, "
             + "\(slices.reduce(0) { $0 + $1.count }) tasks (--tasks \(requestedTasks))"]
         for (index, phase) in plan.phases.enumerated() {
             let tasks = plan.tasks(of: index)
-            switch phase {
-            case let .stream(steps):
-                let names = steps.map { pipeline.steps[$0].name }
-                lines.append("phase \(index): stream \(names.isEmpty ? "(no stages)" : names.joined(separator: ", ")), "
-                    + "\(slices[index].count) tasks over \(tasks.count) parts")
-            case let .barrier(step):
-                lines.append("phase \(index): barrier \(pipeline.steps[step].name), 1 task")
-            }
             if case .barrier = phase {
+                lines.append("phase \(index): \(phaseLabels[index]), 1 task")
                 lines.append("  task 0: reads all \(plan.tasks(of: index - 1).count) parts of phase \(index - 1)")
                 continue
             }
+            lines.append("phase \(index): \(phaseLabels[index]), \(slices[index].count) tasks over \(tasks.count) parts")
             for (t, range) in slices[index].enumerated() {
                 let inputs: [String]
                 if index == 0 {

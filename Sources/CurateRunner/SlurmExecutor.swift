@@ -10,7 +10,7 @@ public struct SlurmOptions: Sendable {
     public var memory: String?
     /// `--cpus-per-task`; a task runs that many worker threads.
     public var cpusPerTask: Int?
-    /// More `#SBATCH` lines, with or without the `#SBATCH ` prefix.
+    /// More `#SBATCH` lines: `#SBATCH --qos=high`, `--qos=high` or `qos=high`.
     public var sbatchLines: [String] = []
 
     public init() {}
@@ -104,7 +104,8 @@ struct SlurmExecutor {
         if let time = options.time { lines.append("--time=\(time)") }
         if let memory = options.memory { lines.append("--mem=\(memory)") }
         if let cpus = options.cpusPerTask { lines.append("--cpus-per-task=\(cpus)") }
-        return lines.map { "#SBATCH " + $0 } + options.sbatchLines.map { $0.hasPrefix("#SBATCH") ? $0 : "#SBATCH " + $0 }
+        return (lines + options.sbatchLines.map { $0.hasPrefix("#SBATCH") || $0.hasPrefix("-") ? $0 : "--" + $0 })
+            .map { $0.hasPrefix("#SBATCH") ? $0 : "#SBATCH " + $0 }
     }
 
     /// The batch script of a phase: array index i runs executor task `$1 + i`.

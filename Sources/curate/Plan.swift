@@ -27,7 +27,7 @@ struct Plan: ParsableCommand {
     func run() throws {
         do {
             let (pipeline, scaled) = try ScaleOut.plan(self.pipeline, tasks: tasks)
-            print(json ? scaled.json() : scaled.description(pipeline: pipeline))
+            print(json ? scaled.json() : scaled.description(pipelineName: pipeline.name))
         } catch {
             throw fail(error)
         }

@@ -65,7 +65,7 @@ struct Run: ParsableCommand {
     @Option(help: "Slurm CPUs per task; a task runs that many worker threads.")
     var cpusPerTask: Int?
 
-    @Option(help: "An extra #SBATCH line for every job (repeatable), e.g. --sbatch-line '--qos=high'.")
+    @Option(help: "An extra #SBATCH line for every job (repeatable), e.g. --sbatch-line qos=high.")
     var sbatchLine: [String] = []
 
     enum ExecutorKind: String, ExpressibleByArgument, CaseIterable {
