@@ -49,43 +49,52 @@ public enum ScaleOut {
             workers: pipeline.workers ?? ProcessInfo.processInfo.activeProcessorCount, recordDocuments: true))
     }
 
-    public static func run(_ options: RunOptions, _ scaleOut: ScaleOutOptions, registry: Registry = .standard) throws(RunError) -> ScaleOutOutcome {
-        let started = Stopwatch.now()
+    /// A run folder ready for its tasks: its copy of the pipeline and its plan.
+    public struct Prepared: Sendable {
+        public let folder: String
+        public let plan: ScaleOutPlan
+        public let pipelineName: String
+    }
+
+    /// Writes the run folder of a new scaled-out run, or checks the one being resumed (same
+    /// pipeline, inputs and split) against the pipeline.
+    public static func prepare(_ options: RunOptions, tasks: Int?, resume: Bool, registry: Registry = .standard) throws(RunError) -> Prepared {
         let (pipeline, plan, base) = try Runner.prepare(options.pipelinePath, registry: registry)
         let folder = try Runner.runFolder(options, pipeline: pipeline, base: base)
-        let pipelineSHA = SHA256.hex(pipeline.source)
         let workers = options.workers ?? pipeline.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let fresh = ScaleOutPlan(
-            pipeline: pipeline, plan: plan, tasks: scaleOut.tasks ?? plan.tasks(of: 0).count, pipelineSHA256: pipelineSHA, pipelineFolder: base,
-            workers: workers, recordDocuments: options.recordDocuments)
-        let manager = FileManager.default
+            pipeline: pipeline, plan: plan, tasks: tasks ?? plan.tasks(of: 0).count, pipelineSHA256: SHA256.hex(pipeline.source),
+            pipelineFolder: base, workers: workers, recordDocuments: options.recordDocuments)
         do {
             if options.restart { try Runner.discardRun(in: folder) }
         } catch {
             throw .unusable("cannot discard the earlier run in \(folder): \(error)")
         }
-        let planFile = ScaleOutPlan.path(in: folder)
-        let scaled: ScaleOutPlan
-        if PathExpansion.exists(planFile) {
-            guard scaleOut.resume else {
+        if PathExpansion.exists(ScaleOutPlan.path(in: folder)) {
+            guard resume else {
                 throw .unusable("\(folder) holds a submitted run; pass --resume to run its unfinished tasks, or --restart to discard it")
             }
-            scaled = try ScaleOutPlan.read(from: folder)
-            try check(scaled, against: fresh, tasks: scaleOut.tasks, folder: folder)
-        } else {
-            if PathExpansion.exists(folder + "/" + Runner.databaseName) {
-                throw .unusable("\(folder) holds a run made without an executor; choose another output folder, or pass --restart to discard it")
-            }
-            scaled = fresh
-            do {
-                try manager.createDirectory(atPath: folder + "/" + TaskFiles.folderName, withIntermediateDirectories: true)
-                try DurableFile.write(pipeline.source, to: folder + "/" + Runner.pipelineCopyName)
-                try scaled.write(to: folder)
-            } catch {
-                throw .unusable("cannot prepare the output folder \(folder): \(error)")
-            }
+            let recorded = try ScaleOutPlan.read(from: folder)
+            try check(recorded, against: fresh, tasks: tasks, folder: folder)
+            return Prepared(folder: folder, plan: recorded, pipelineName: pipeline.name)
         }
+        if PathExpansion.exists(folder + "/" + Runner.databaseName) {
+            throw .unusable("\(folder) holds a run made without an executor; choose another output folder, or pass --restart to discard it")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder + "/" + TaskFiles.folderName, withIntermediateDirectories: true)
+            try DurableFile.write(pipeline.source, to: folder + "/" + Runner.pipelineCopyName)
+            try fresh.write(to: folder)
+        } catch {
+            throw .unusable("cannot prepare the output folder \(folder): \(error)")
+        }
+        return Prepared(folder: folder, plan: fresh, pipelineName: pipeline.name)
+    }
 
+    public static func run(_ options: RunOptions, _ scaleOut: ScaleOutOptions, registry: Registry = .standard) throws(RunError) -> ScaleOutOutcome {
+        let started = Stopwatch.now()
+        let prepared = try prepare(options, tasks: scaleOut.tasks, resume: scaleOut.resume, registry: registry)
+        let (folder, scaled) = (prepared.folder, prepared.plan)
         switch scaleOut.executor {
         case let .local(processes):
             let pending = try unfinishedTasks(scaled, folder: folder)
@@ -117,7 +126,7 @@ public enum ScaleOut {
             }
             let pending = try unfinishedTasks(scaled, folder: folder)
             do {
-                return .submitted(try executor.submit(pipelineName: pipeline.name, pending: pending))
+                return .submitted(try executor.submit(pipelineName: prepared.pipelineName, pending: pending))
             } catch {
                 throw .failed("cannot submit to Slurm: \(error)")
             }
@@ -141,7 +150,7 @@ public enum ScaleOut {
 
     /// The executor tasks still to run, per phase: those not complete, and once a phase has
     /// one, every task of the phases after it (their input changes), whose markers are removed.
-    static func unfinishedTasks(_ scaled: ScaleOutPlan, folder: String) throws(RunError) -> [[Int]] {
+    public static func unfinishedTasks(_ scaled: ScaleOutPlan, folder: String) throws(RunError) -> [[Int]] {
         var redo = false
         var pending: [[Int]] = []
         for phase in scaled.slices.indices {

@@ -20,7 +20,8 @@ public enum TaskRunner {
     /// Runs task `task` of phase `phase` in the run folder `folder`, on `workers` threads
     /// (default: the plan's workers).
     public static func run(folder: String, phase: Int, task: Int, workers: Int? = nil,
-                           environment: [String: String] = ProcessInfo.processInfo.environment) throws(RunError) -> Outcome {
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           registry: Registry = .standard) throws(RunError) -> Outcome {
         let folder = Runner.absolute(folder)
         let scaleOut = try ScaleOutPlan.read(from: folder)
         guard scaleOut.slices.indices.contains(phase) else {
@@ -47,7 +48,7 @@ public enum TaskRunner {
             if injectsFailure(phase: phase, task: task, environment: environment) {
                 throw RunError.failed("phase \(phase) task \(task) failed on purpose (\(failureVariable) is set)")
             }
-            let outputs = try execute(scaleOut, folder: folder, files: files, workers: workers ?? scaleOut.workers)
+            let outputs = try execute(scaleOut, folder: folder, files: files, workers: workers ?? scaleOut.workers, registry: registry)
             try files.markDone(outputs: outputs)
             return .ran
         } catch {
@@ -63,8 +64,8 @@ public enum TaskRunner {
     }
 
     /// Runs the task's plan tasks; returns the files it wrote, relative to the run folder.
-    private static func execute(_ scaleOut: ScaleOutPlan, folder: String, files: TaskFiles, workers: Int) throws -> [String] {
-        let pipeline = try ScaleOut.decodePipeline(in: folder, scaleOut: scaleOut)
+    private static func execute(_ scaleOut: ScaleOutPlan, folder: String, files: TaskFiles, workers: Int, registry: Registry) throws -> [String] {
+        let pipeline = try ScaleOut.decodePipeline(in: folder, scaleOut: scaleOut, registry: registry)
         let plan = scaleOut.plan
         let store = try ProvenanceStore(path: files.database, recordsDocuments: scaleOut.recordDocuments)
         let inputIDs = try store.registerPlan(
