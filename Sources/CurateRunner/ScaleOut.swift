@@ -104,7 +104,8 @@ public enum ScaleOut {
                 // A phase with fewer tasks than processes gives each task the idle threads.
                 let threads = max(1, processes / min(processes, tasks.count))
                 let failures = executor.run(phase: phase, tasks: tasks, threads: threads)
-                tasksRun += tasks.count - failures.count
+                // Counted in plan tasks, as the report's total is.
+                for task in tasks where !failures.contains(where: { $0.task == task }) { tasksRun += scaled.slices[phase][task].count }
                 guard failures.isEmpty else {
                     throw .failed("""
                         phase \(phase): \(failures.count) of \(tasks.count) tasks failed:
