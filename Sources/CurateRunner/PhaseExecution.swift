@@ -100,21 +100,34 @@ struct PhaseExecution {
         try runStreamingTask(task, files: files, name: partName(phase: phase, n), format: format, source: source, steps: steps)
     }
 
-    /// Resolves the barrier that is phase `phase`, from scratch.
-    func resolveBarrier(phase: Int) throws {
+    /// Resolves the barrier that is phase `phase`, from scratch: in an emptied folder through
+    /// the barrier's `resolve`, or through `body` in the folder as earlier tasks left it
+    /// (when an executor ran the first steps of the barrier as tasks of their own).
+    func resolveBarrier(phase: Int, body: ((BarrierContext) throws -> Void)? = nil) throws {
         guard case let .barrier(position) = plan.phases[phase],
               case let .barrier(barrier) = pipeline.steps[position].body else { preconditionFailure("phase \(phase) is not a barrier") }
         let task = plan.tasks(of: phase)[0]
-        let context = barrierContext(pipeline.steps[position].name, parts: parts(of: phase - 1), task: task.id)
-        try resolve(barrier, context: context, task: task.id, position: position, marker: markerPath(position))
+        try resolve(task: task.id, position: position, context: barrierContext(phase: phase), emptying: body == nil,
+                    body: body ?? barrier.resolve)
+    }
+
+    /// What the barrier that is phase `phase` sees.
+    func barrierContext(phase: Int) -> BarrierContext {
+        guard case let .barrier(position) = plan.phases[phase] else { preconditionFailure("phase \(phase) is not a barrier") }
+        return barrierContext(pipeline.steps[position].name, parts: parts(of: phase - 1), task: plan.tasks(of: phase)[0].id)
     }
 
     /// The stage that the barrier of phase `phase` hands to the phase after it.
     func loadBarrier(phase: Int) throws -> any Stage {
         guard case let .barrier(position) = plan.phases[phase],
               case let .barrier(barrier) = pipeline.steps[position].body else { preconditionFailure("phase \(phase) is not a barrier") }
-        let task = plan.tasks(of: phase)[0]
-        return try barrier.load(barrierContext(pipeline.steps[position].name, parts: parts(of: phase - 1), task: task.id))
+        return try barrier.load(barrierContext(phase: phase))
+    }
+
+    /// The marker the barrier that is phase `phase` leaves, relative to the run folder.
+    func barrierMarker(phase: Int) -> String {
+        guard case let .barrier(position) = plan.phases[phase] else { preconditionFailure("phase \(phase) is not a barrier") }
+        return markerPath(position)
     }
 
     /// The marker a resolved barrier leaves, relative to the run folder.
@@ -209,15 +222,17 @@ struct PhaseExecution {
         return listing == (try? Self.listing(of: (folder + "/" + marker as NSString).deletingLastPathComponent))
     }
 
-    private func resolve(_ barrier: any BarrierStage, context: BarrierContext, task: Int64, position: Int, marker: String) throws {
+    private func resolve(task: Int64, position: Int, context: BarrierContext, emptying: Bool,
+                         body: (BarrierContext) throws -> Void) throws {
         let started = Stopwatch.now()
         let step = pipeline.steps[position]
+        let marker = markerPath(position)
         try store.beginTask(task, run: run, kind: .barrier(stage: step.name))
         do {
             let manager = FileManager.default
-            if manager.fileExists(atPath: context.folder) { try manager.removeItem(atPath: context.folder) }
+            if emptying, manager.fileExists(atPath: context.folder) { try manager.removeItem(atPath: context.folder) }
             try manager.createDirectory(atPath: context.folder, withIntermediateDirectories: true)
-            try barrier.resolve(context)
+            try body(context)
             let listing = try Self.listing(of: context.folder)
             try DurableFile.write(Array(listing.utf8), to: folder + "/" + marker)
             let seconds = Double(Stopwatch.now() - started) / 1e9

@@ -58,8 +58,8 @@ public struct RunStatus: Sendable {
             }
         }
         var phases: [Phase] = []
-        for phase in scaled.slices.indices {
-            let kind = scaled.phaseLabels[phase]
+        for phase in scaled.phases.indices {
+            let kind = scaled.phases[phase].label
             let tasks = (0..<scaled.taskCount(phase: phase)).map { task in
                 let files = TaskFiles(folder: folder, phase: phase, task: task)
                 if files.isDone { return Task(task: task, state: .done, message: nil) }

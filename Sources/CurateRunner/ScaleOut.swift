@@ -105,7 +105,13 @@ public enum ScaleOut {
                 let threads = max(1, processes / min(processes, tasks.count))
                 let failures = executor.run(phase: phase, tasks: tasks, threads: threads)
                 // Counted in plan tasks, as the report's total is.
-                for task in tasks where !failures.contains(where: { $0.task == task }) { tasksRun += scaled.slices[phase][task].count }
+                for task in tasks where !failures.contains(where: { $0.task == task }) {
+                    switch scaled.phases[phase].kind {
+                    case .stream: tasksRun += scaled.phases[phase].slices[task].count
+                    case .barrier, .clusters: tasksRun += 1
+                    case .signatures, .bandGroups: break
+                    }
+                }
                 guard failures.isEmpty else {
                     throw .failed("""
                         phase \(phase): \(failures.count) of \(tasks.count) tasks failed:
@@ -154,7 +160,7 @@ public enum ScaleOut {
     public static func unfinishedTasks(_ scaled: ScaleOutPlan, folder: String) throws(RunError) -> [[Int]] {
         var redo = false
         var pending: [[Int]] = []
-        for phase in scaled.slices.indices {
+        for phase in scaled.phases.indices {
             let tasks = Array(0..<scaled.taskCount(phase: phase))
             if redo {
                 for task in tasks {
@@ -197,7 +203,7 @@ public enum ScaleOut {
         let folder = Runner.absolute(folder)
         let scaled = try ScaleOutPlan.read(from: folder)
         var missing: [String] = []
-        for phase in scaled.slices.indices {
+        for phase in scaled.phases.indices {
             let tasks = (0..<scaled.taskCount(phase: phase)).filter { !TaskFiles(folder: folder, phase: phase, task: $0).isDone }
             if !tasks.isEmpty { missing.append("phase \(phase) tasks \(tasks.map(String.init).joined(separator: ", "))") }
         }
@@ -223,11 +229,10 @@ public enum ScaleOut {
                 workers: scaled.workers)
             do {
                 let merger = try ProvenanceMerge(path: database)
-                for (phase, kind) in plan.phases.enumerated() {
-                    let continuing: Bool = if case .stream = kind { phase > 0 } else { false }
+                for (phase, step) in scaled.phases.enumerated() where step.kind.hasDatabase {
                     for task in 0..<scaled.taskCount(phase: phase) {
                         try merger.add(taskDatabase: TaskFiles(folder: folder, phase: phase, task: task).database, run: run,
-                                       continuing: continuing)
+                                       continuing: step.kind == .stream && step.planPhase > 0)
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import CurateDedup
 import CurateIO
 import Foundation
 
@@ -20,9 +21,12 @@ public struct TaskFiles: Sendable {
     /// `RUN/tasks/phase-P`.
     public var phaseFolder: String { "\(folder)/\(Self.folderName)/phase-\(phase)" }
     var stem: String { "\(phaseFolder)/task-\(String(format: "%05d", task))" }
+    var counts: String { stem + ".counts" }
     public var database: String { stem + ".sqlite" }
     public var marker: String { stem + ".done" }
     public var failure: String { stem + ".failed" }
+    /// What a task of a MinHash barrier's first steps counted, relative to the run folder.
+    var countsName: String { "\(Self.folderName)/phase-\(phase)/task-\(String(format: "%05d", task)).counts" }
     /// Where the local executor sends the task's stdout and stderr.
     public var log: String { stem + ".log" }
 
@@ -53,9 +57,34 @@ public struct TaskFiles: Sendable {
         try? DurableFile.write(Array((message.hasSuffix("\n") ? message : message + "\n").utf8), to: failure)
     }
 
+    /// Writes the documents, documents without shingles and spilled sort runs a MinHash
+    /// step counted, one `name value` line each.
+    func writeCounts(_ stats: DedupStats) throws {
+        let text = "documents \(stats.documents)\nwithout_shingles \(stats.documentsWithoutShingles)\nspilled_runs \(stats.spilledRuns)\n"
+        try DurableFile.write(Array(text.utf8), to: counts)
+    }
+
+    func readCounts() throws -> DedupStats {
+        guard let text = try? String(contentsOfFile: counts, encoding: .utf8) else {
+            throw RunError.unusable("\(counts) is missing: its task has not finished")
+        }
+        var values: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let value = Int(fields[1]) { values[String(fields[0])] = value }
+        }
+        guard let documents = values["documents"], let withoutShingles = values["without_shingles"],
+              let spilled = values["spilled_runs"] else { throw RunError.unusable("\(counts): not counts curate wrote") }
+        var stats = DedupStats()
+        stats.documents = documents
+        stats.documentsWithoutShingles = withoutShingles
+        stats.spilledRuns = spilled
+        return stats
+    }
+
     /// Removes everything an earlier attempt left, the marker included.
     func reset() throws {
-        for path in [marker, failure, database, database + "-wal", database + "-shm", database + "-journal"]
+        for path in [marker, failure, counts, database, database + "-wal", database + "-shm", database + "-journal"]
         where PathExpansion.exists(path) {
             try FileManager.default.removeItem(atPath: path)
         }

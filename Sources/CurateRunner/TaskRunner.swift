@@ -1,4 +1,5 @@
 import CurateCore
+import CurateDedup
 import CurateIO
 import CurateProvenance
 import Foundation
@@ -24,11 +25,11 @@ public enum TaskRunner {
                            registry: Registry = .standard) throws(RunError) -> Outcome {
         let folder = Runner.absolute(folder)
         let scaleOut = try ScaleOutPlan.read(from: folder)
-        guard scaleOut.slices.indices.contains(phase) else {
-            throw .unusable("the run has phases 0-\(scaleOut.slices.count - 1), not \(phase)")
+        guard scaleOut.phases.indices.contains(phase) else {
+            throw .unusable("the run has phases 0-\(scaleOut.phases.count - 1), not \(phase)")
         }
-        guard scaleOut.slices[phase].indices.contains(task) else {
-            throw .unusable("phase \(phase) has tasks 0-\(scaleOut.slices[phase].count - 1), not \(task)")
+        guard scaleOut.phases[phase].slices.indices.contains(task) else {
+            throw .unusable("phase \(phase) has tasks 0-\(scaleOut.taskCount(phase: phase) - 1), not \(task)")
         }
         let files = TaskFiles(folder: folder, phase: phase, task: task)
         if files.isCompleteAndIntact { return .alreadyDone }
@@ -81,19 +82,23 @@ public enum TaskRunner {
             pipeline: pipeline, plan: plan, folder: folder, inputIDs: inputIDs, workers: workers, store: store, run: run,
             progress: ProgressTracker(totalBytes: plan.totalBytes, totalTasks: plan.tasks.count))
         execution.ownDatabase = true
+        let step = scaleOut.phases[files.phase]
+        let slice = step.slices[files.task]
         var outputs: [String] = []
         do {
-            switch plan.phases[files.phase] {
+            switch step.kind {
             case .stream:
-                let barrierStage = files.phase > 0 ? try execution.loadBarrier(phase: files.phase - 1) : nil
-                let steps = try execution.prepareStream(files.phase, barrierStage: barrierStage)
-                for n in scaleOut.slices[files.phase][files.task] {
-                    try execution.runStreamingTask(phase: files.phase, n, steps: steps)
-                    outputs.append(execution.partName(phase: files.phase, n))
+                let barrierStage = step.planPhase > 0 ? try execution.loadBarrier(phase: step.planPhase - 1) : nil
+                let steps = try execution.prepareStream(step.planPhase, barrierStage: barrierStage)
+                for n in slice {
+                    try execution.runStreamingTask(phase: step.planPhase, n, steps: steps)
+                    outputs.append(execution.partName(phase: step.planPhase, n))
                 }
-            case let .barrier(position):
-                try execution.resolveBarrier(phase: files.phase)
-                outputs.append(execution.markerPath(position))
+            case .barrier:
+                try execution.resolveBarrier(phase: step.planPhase)
+                outputs.append(execution.barrierMarker(phase: step.planPhase))
+            case .signatures, .bandGroups, .clusters:
+                outputs += try runDedupStep(step, slice: slice, scaleOut: scaleOut, execution: execution, files: files)
             }
             try store.finishRun(run, succeeded: true)
         } catch {
@@ -101,5 +106,51 @@ public enum TaskRunner {
             throw error
         }
         return outputs
+    }
+
+    /// Runs a task of one of the executor phases of a MinHash dedup barrier; the first two
+    /// leave their counts (documents, spilled sort runs) for the third, which adds them up.
+    private static func runDedupStep(_ step: ScaleOutPlan.Phase, slice: Range<Int>, scaleOut: ScaleOutPlan,
+                                     execution: PhaseExecution, files: TaskFiles) throws -> [String] {
+        guard case let .barrier(position) = scaleOut.plan.phases[step.planPhase],
+              let minhash = ScaleOutPlan.minhash(execution.pipeline, position) else {
+            preconditionFailure("phase \(files.phase) is not a step of a MinHash barrier")
+        }
+        let context = execution.barrierContext(phase: step.planPhase)
+        let groups = minhash.groups(workers: scaleOut.requestedTasks)
+        var counts = DedupStats()
+        switch step.kind {
+        case .signatures:
+            try minhash.checkParts(context)
+            try FileManager.default.createDirectory(atPath: context.folder, withIntermediateDirectories: true)
+            // The barrier is being resolved again: its earlier marker no longer holds.
+            try? FileManager.default.removeItem(atPath: execution.folder + "/" + execution.barrierMarker(phase: step.planPhase))
+            for part in slice {
+                let (documents, withoutShingles) = try minhash.writeSignatures(context, part: part)
+                counts.documents += documents
+                counts.documentsWithoutShingles += withoutShingles
+            }
+        case .bandGroups:
+            for group in slice {
+                counts.spilledRuns += try minhash.resolveBandGroup(context, group: group, bands: groups[group], memoryBytes: minhash.memoryBytes)
+            }
+        case .clusters:
+            for phase in [files.phase - 2, files.phase - 1] {
+                for task in 0..<scaleOut.taskCount(phase: phase) {
+                    let earlier = try TaskFiles(folder: files.folder, phase: phase, task: task).readCounts()
+                    counts.documents += earlier.documents
+                    counts.documentsWithoutShingles += earlier.documentsWithoutShingles
+                    counts.spilledRuns += earlier.spilledRuns
+                }
+            }
+            try execution.resolveBarrier(phase: step.planPhase) { [counts] context in
+                try minhash.finish(context, groups: groups.count, stats: counts)
+            }
+            return [execution.barrierMarker(phase: step.planPhase)]
+        case .stream, .barrier:
+            preconditionFailure("phase \(files.phase) is not a step of a MinHash barrier")
+        }
+        try files.writeCounts(counts)
+        return [files.countsName]
     }
 }

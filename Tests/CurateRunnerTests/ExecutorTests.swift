@@ -83,14 +83,20 @@ private struct ScaleOutScratch {
         let scratch = try ScaleOutScratch()
         defer { scratch.remove() }
         let (_, plan) = try ScaleOut.plan(scratch.pipeline, tasks: 3)
-        #expect(plan.phaseLabels == ["stream normalize, length", "barrier minhash_dedup", "stream minhash_dedup", "barrier bpe_train",
-                                     "stream bpe_train", "barrier tokenize", "stream tokenize"])
-        #expect(plan.slices == [[0..<1, 1..<2, 2..<4], [0..<1], [0..<1, 1..<2, 2..<4], [0..<1], [0..<1, 1..<2, 2..<4], [0..<1],
-                                [0..<1, 1..<2, 2..<4]])
+        #expect(plan.phases.map(\.label) == [
+            "stream normalize, length", "minhash_dedup signatures", "minhash_dedup band groups", "minhash_dedup clusters",
+            "stream minhash_dedup", "barrier bpe_train", "stream bpe_train", "barrier tokenize", "stream tokenize",
+        ])
+        #expect(plan.phases.map(\.planPhase) == [0, 1, 1, 1, 2, 3, 4, 5, 6])
+        // Parts for streams and signatures, band groups (one per task: 3 of 14 bands) for band groups.
+        #expect(plan.phases.map(\.slices) == [
+            [0..<1, 1..<2, 2..<4], [0..<1, 1..<2, 2..<4], [0..<1, 1..<2, 2..<3], [0..<1],
+            [0..<1, 1..<2, 2..<4], [0..<1], [0..<1, 1..<2, 2..<4], [0..<1], [0..<1, 1..<2, 2..<4],
+        ])
         #expect(plan.planTasks(phase: 0, task: 2).map(\.id) == [2, 3])
-        #expect(plan.planTasks(phase: 2, task: 2).map(\.id) == [7, 8])
+        #expect(plan.planTasks(phase: 4, task: 2).map(\.id) == [7, 8])
         #expect(plan.description(pipelineName: "scaleout").split(separator: "\n")[0]
-            == "pipeline scaleout: 6 input files, 7 phases, 15 tasks (--tasks 3)")
+            == "pipeline scaleout: 6 input files, 9 phases, 21 tasks (--tasks 3)")
     }
 
     @Test func slurmArraysStayBelowMaxArraySize() {
@@ -146,7 +152,8 @@ private struct ScaleOutScratch {
         #expect(try scratch.runTasks("split").isEmpty)
         // Done tasks are skipped.
         #expect(try TaskRunner.run(folder: scratch.folder + "/split", phase: 0, task: 1) == .alreadyDone)
-        #expect(try TaskRunner.run(folder: scratch.folder + "/split", phase: 5, task: 0) == .alreadyDone)
+        #expect(try TaskRunner.run(folder: scratch.folder + "/split", phase: 2, task: 2) == .alreadyDone)
+        #expect(try TaskRunner.run(folder: scratch.folder + "/split", phase: 7, task: 0) == .alreadyDone)
         let report = try ScaleOut.merge(folder: scratch.folder + "/split", writeReport: false)
         #expect((report.summary.docsIn, report.summary.docsKept, report.summary.tasksDone) == (23, 10, 19))
 
@@ -188,7 +195,8 @@ private struct ScaleOutScratch {
             try FileManager.default.attributesOfItem(atPath: run + "/tasks/phase-0/" + $0)[.systemFileNumber] as? Int
         }
         let prepared = try ScaleOut.prepare(scratch.options("run"), tasks: nil, resume: true)
-        #expect(try ScaleOut.unfinishedTasks(prepared.plan, folder: run) == [[1], [0], [0, 1, 2], [0], [0, 1, 2], [0], [0, 1, 2]])
+        #expect(try ScaleOut.unfinishedTasks(prepared.plan, folder: run)
+            == [[1], [0, 1, 2], [0, 1, 2], [0], [0, 1, 2], [0], [0, 1, 2], [0], [0, 1, 2]])
         #expect(try scratch.runTasks("run").isEmpty)
         #expect(try ["task-00000.done", "task-00002.done"].map {
             try FileManager.default.attributesOfItem(atPath: run + "/tasks/phase-0/" + $0)[.systemFileNumber] as? Int
@@ -206,7 +214,7 @@ private struct ScaleOutScratch {
         #expect(try scratch.runTasks("run").isEmpty)
         let part = run + "/work/phase-0/part-00003.jsonl.zst"
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: part))
-        #expect(try ScaleOut.unfinishedTasks(prepared.plan, folder: run) == [[1], [0], [0, 1], [0], [0, 1], [0], [0, 1]])
+        #expect(try ScaleOut.unfinishedTasks(prepared.plan, folder: run) == [[1], [0, 1], [0, 1], [0], [0, 1], [0], [0, 1], [0], [0, 1]])
         #expect(try scratch.runTasks("run").isEmpty)
         _ = try ScaleOut.merge(folder: run, writeReport: false)
         #expect(try scratch.query("run", "SELECT COUNT(*) FROM documents") == [["23"]])
