@@ -38,7 +38,7 @@ public struct SlurmSubmission: Sendable, Codable, Equatable {
         var lines: [String] = []
         for job in jobs {
             if let phase = job.phase {
-                lines.append("phase \(phase): job \(job.id), \(job.tasks.count) tasks (\(SlurmExecutor.arraySpec(job.tasks)))")
+                lines.append("phase \(phase): job \(job.id), \(job.tasks.count) task\(job.tasks.count == 1 ? "" : "s") (\(SlurmExecutor.arraySpec(job.tasks)))")
             } else {
                 lines.append("merge: job \(job.id)")
             }
@@ -80,6 +80,7 @@ struct SlurmExecutor {
                 let id = try Self.sbatch(arguments)
                 ids.append(id)
                 submission.jobs.append(.init(id: id, phase: phase, offset: offset, tasks: indexes.map { $0 + offset }))
+                try save(submission)
             }
             previous = ids
         }
@@ -88,10 +89,16 @@ struct SlurmExecutor {
         let id = try Self.sbatch(["--parsable", "--job-name=curate-\(pipelineName)-merge", "--output=\(slurmFolder)/logs/merge-%j.out"]
             + dependency(on: previous) + [merge])
         submission.jobs.append(.init(id: id, phase: nil, offset: 0, tasks: []))
+        try save(submission)
+        return submission
+    }
+
+    /// Records the jobs submitted so far, so that `curate status` sees them even if a later
+    /// submission fails.
+    private func save(_ submission: SlurmSubmission) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try DurableFile.write(Array(try encoder.encode(submission)), to: slurmFolder + "/" + SlurmSubmission.fileName)
-        return submission
     }
 
     private func dependency(on jobs: [String]) -> [String] {
