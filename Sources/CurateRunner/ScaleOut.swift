@@ -57,7 +57,8 @@ public enum ScaleOut {
     }
 
     /// Writes the run folder of a new scaled-out run, or checks the one being resumed (same
-    /// pipeline, inputs and split) against the pipeline.
+    /// pipeline, inputs and split) against the pipeline. A run whose Slurm jobs are still in
+    /// the queue is neither resumed nor discarded.
     public static func prepare(_ options: RunOptions, tasks: Int?, resume: Bool, registry: Registry = .standard) throws(RunError) -> Prepared {
         let (pipeline, plan, base) = try Runner.prepare(options.pipelinePath, registry: registry)
         let folder = try Runner.runFolder(options, pipeline: pipeline, base: base)
@@ -65,6 +66,10 @@ public enum ScaleOut {
         let fresh = ScaleOutPlan(
             pipeline: pipeline, plan: plan, tasks: tasks ?? plan.tasks(of: 0).count, pipelineSHA256: SHA256.hex(pipeline.source),
             pipelineFolder: base, workers: workers, recordDocuments: options.recordDocuments)
+        if (options.restart || resume), PathExpansion.exists(ScaleOutPlan.path(in: folder)),
+           let status = try? RunStatus.read(folder: folder), status.isActive {
+            throw .unusable("\(folder) still has jobs in the Slurm queue (\(status.activeJobs.joined(separator: ", "))); wait for them or scancel them first")
+        }
         do {
             if options.restart { try Runner.discardRun(in: folder) }
         } catch {
@@ -128,9 +133,6 @@ public enum ScaleOut {
             return .finished(report)
         case let .slurm(slurmOptions):
             let executor = SlurmExecutor(options: slurmOptions, executable: scaleOut.executable, folder: folder)
-            if scaleOut.resume, let status = try? RunStatus.read(folder: folder), status.isActive {
-                throw .unusable("\(folder) still has jobs in the Slurm queue (\(status.activeJobs.joined(separator: ", "))); wait for them or scancel them first")
-            }
             let pending = try unfinishedTasks(scaled, folder: folder)
             do {
                 return .submitted(try executor.submit(pipelineName: prepared.pipelineName, pending: pending))
