@@ -31,6 +31,8 @@ public struct RunStatus: Sendable {
     public let folder: String
     public let phases: [Phase]
     public let merged: Bool
+    /// The error of a merge that failed.
+    public let mergeFailure: String?
     /// The run's Slurm jobs still in the queue.
     public let activeJobs: [String]
     /// Why the Slurm queue could not be read, if it could not.
@@ -71,7 +73,10 @@ public struct RunStatus: Sendable {
             }
             phases.append(Phase(phase: phase, kind: kind, tasks: tasks))
         }
+        let mergeFailure = FileManager.default.contents(atPath: folder + "/" + ScaleOut.mergeFailure)
+            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
         return RunStatus(folder: folder, phases: phases, merged: PathExpansion.exists(folder + "/" + ScaleOut.mergeMarker),
+                         mergeFailure: mergeFailure,
                          activeJobs: activeJobs, queueProblem: queueProblem)
     }
 
@@ -122,7 +127,7 @@ public struct RunStatus: Sendable {
                 lines.append("  task \(task.task) failed: \(task.message?.replacingOccurrences(of: "\n", with: "\n    ") ?? "")")
             }
         }
-        lines.append("merge: \(merged ? "done" : "not done")")
+        lines.append("merge: " + (merged ? "done" : mergeFailure.map { "failed: " + $0 } ?? "not done"))
         if let queueProblem { lines.append("warning: cannot read the Slurm queue: \(queueProblem)") }
         return lines.joined(separator: "\n")
     }
@@ -140,6 +145,7 @@ public struct RunStatus: Sendable {
         }
         return JSONWriter.serialize(.object(JSONObject([
             ("run", .string(folder)), ("phases", .array(phases)), ("merged", .bool(merged)),
+            ("merge_error", mergeFailure.map(JSONValue.string) ?? .null),
             ("active_jobs", .array(activeJobs.map { .string($0) })),
         ])))
     }

@@ -39,6 +39,8 @@ public enum ScaleOutOutcome: Sendable {
 /// merges its tasks' databases (`curate merge`).
 public enum ScaleOut {
     static let mergeMarker = TaskFiles.folderName + "/merged.done"
+    /// The error of a merge that failed.
+    static let mergeFailure = TaskFiles.folderName + "/merge.failed"
 
     /// The plan `curate run --executor --tasks` would submit for a pipeline (default
     /// `tasks`: one per part).
@@ -180,6 +182,7 @@ public enum ScaleOut {
             }
         }
         if redo { try? FileManager.default.removeItem(atPath: folder + "/" + mergeMarker) }
+        try? FileManager.default.removeItem(atPath: folder + "/" + mergeFailure)
         return pending
     }
 
@@ -212,11 +215,21 @@ public enum ScaleOut {
         guard missing.isEmpty else {
             throw .unusable("cannot merge \(folder): unfinished \(missing.joined(separator: "; ")); see curate status")
         }
+        do {
+            return try merge(scaled, folder: folder, writeReport: writeReport, registry: registry, started: started)
+        } catch {
+            try? DurableFile.write(Array((error.description + "\n").utf8), to: folder + "/" + mergeFailure)
+            throw error
+        }
+    }
+
+    private static func merge(_ scaled: ScaleOutPlan, folder: String, writeReport: Bool, registry: Registry,
+                              started: UInt64) throws(RunError) -> RunReport {
         let pipeline = try decodePipeline(in: folder, scaleOut: scaled, registry: registry)
         let plan = scaled.plan
         let database = folder + "/" + Runner.databaseName
         do {
-            for path in [folder + "/" + mergeMarker, database, database + "-wal", database + "-shm"] where PathExpansion.exists(path) {
+            for path in [folder + "/" + mergeMarker, folder + "/" + mergeFailure, database, database + "-wal", database + "-shm"] where PathExpansion.exists(path) {
                 try FileManager.default.removeItem(atPath: path)
             }
             let store = try ProvenanceStore(path: database, recordsDocuments: scaled.recordDocuments)
@@ -230,6 +243,7 @@ public enum ScaleOut {
                 sha256: scaled.pipelineSHA256, pipelineFolder: scaled.pipelineFolder, toolVersion: CurateVersion.string,
                 workers: scaled.workers)
             do {
+                // Its connection is closed before the store finishes the run.
                 let merger = try ProvenanceMerge(path: database)
                 for (phase, step) in scaled.phases.enumerated() where step.kind.hasDatabase {
                     for task in 0..<scaled.taskCount(phase: phase) {

@@ -3,8 +3,8 @@ import CurateIO
 import Foundation
 
 /// The files one executor task leaves in `RUN/tasks/phase-P/`: its provenance database, its
-/// completion marker (written last, a `sha256sum` listing of what the task wrote) and, when
-/// it failed, a file with the error.
+/// completion marker (written last, a `sha256sum` listing of what the task wrote, its
+/// database included) and, when it failed, a file with the error.
 public struct TaskFiles: Sendable {
     static let folderName = "tasks"
 
@@ -25,8 +25,11 @@ public struct TaskFiles: Sendable {
     public var database: String { stem + ".sqlite" }
     public var marker: String { stem + ".done" }
     public var failure: String { stem + ".failed" }
+    /// `database`, relative to the run folder.
+    var databaseName: String { relativeStem + ".sqlite" }
     /// What a task of a MinHash barrier's first steps counted, relative to the run folder.
-    var countsName: String { "\(Self.folderName)/phase-\(phase)/task-\(String(format: "%05d", task)).counts" }
+    var countsName: String { relativeStem + ".counts" }
+    private var relativeStem: String { "\(Self.folderName)/phase-\(phase)/task-\(String(format: "%05d", task))" }
     /// Where the local executor sends the task's stdout and stderr.
     public var log: String { stem + ".log" }
 

@@ -50,7 +50,8 @@ public enum TaskRunner {
                 throw RunError.failed("phase \(phase) task \(task) failed on purpose (\(failureVariable) is set)")
             }
             let outputs = try execute(scaleOut, folder: folder, files: files, workers: workers ?? scaleOut.workers, registry: registry)
-            try files.markDone(outputs: outputs)
+            // The database is closed by now, and the merge only reads it.
+            try files.markDone(outputs: outputs + [files.databaseName])
             return .ran
         } catch {
             let message = (error as? RunError)?.description ?? "\(error)"

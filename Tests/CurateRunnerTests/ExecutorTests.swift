@@ -206,7 +206,7 @@ private struct ScaleOutScratch {
         #expect(try scratch.query("run", "SELECT COUNT(*), COUNT(DISTINCT input_id || '@' || offset) FROM documents") == [["23", "23"]])
     }
 
-    @Test func aChangedOutputMakesItsTaskAndTheLaterPhasesRunAgain() throws {
+    @Test func aChangedOutputOrDatabaseMakesItsTaskAndTheLaterPhasesRunAgain() throws {
         let scratch = try ScaleOutScratch()
         defer { scratch.remove() }
         let run = scratch.folder + "/run"
@@ -215,6 +215,14 @@ private struct ScaleOutScratch {
         let part = run + "/work/phase-0/part-00003.jsonl.zst"
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: part))
         #expect(try ScaleOut.unfinishedTasks(prepared.plan, folder: run) == [[1], [0, 1], [0, 1], [0], [0, 1], [0], [0, 1], [0], [0, 1]])
+        #expect(try scratch.runTasks("run").isEmpty)
+        // A damaged task database fails the merge, which status reports, and its task runs again.
+        let database = run + "/tasks/phase-6/task-00001.sqlite"
+        try Data(repeating: 7, count: 4096).write(to: URL(fileURLWithPath: database))
+        #expect(throws: RunError.self) { try ScaleOut.merge(folder: run, writeReport: false) }
+        #expect(try RunStatus.read(folder: run).mergeFailure?.hasPrefix("merging the task databases of \(run): ") == true)
+        #expect(try ScaleOut.unfinishedTasks(prepared.plan, folder: run) == [[], [], [], [], [], [], [1], [0], [0, 1]])
+        #expect(try RunStatus.read(folder: run).mergeFailure == nil)
         #expect(try scratch.runTasks("run").isEmpty)
         _ = try ScaleOut.merge(folder: run, writeReport: false)
         #expect(try scratch.query("run", "SELECT COUNT(*) FROM documents") == [["23"]])
