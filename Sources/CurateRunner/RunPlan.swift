@@ -1,6 +1,7 @@
 import Foundation
 import CurateCore
 import CurateIO
+import CurateProvenance
 
 /// The files of a run and how they are split into phases and tasks; the same pipeline over
 /// the same files always gives the same plan.
@@ -107,5 +108,17 @@ public struct RunPlan: Sendable, Codable {
     private static func fileSize(_ path: String) -> Int64 {
         var info = stat()
         return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+}
+
+extension RunPlan {
+    /// Records the plan's inputs and tasks in `store` (or checks them against an earlier
+    /// run's); returns the inputs' ids.
+    func register(in store: ProvenanceStore, pipeline: Pipeline) throws -> [Int64] {
+        try store.registerPlan(
+            inputs: inputs.map {
+                InputRegistration(path: $0.displayPath, format: pipeline.inputs[$0.spec].format.format, size: $0.size, sha256: $0.sha256)
+            },
+            tasks: tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
     }
 }

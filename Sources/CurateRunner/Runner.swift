@@ -105,11 +105,7 @@ public enum Runner {
                     choose another output folder, or pass --restart to discard that run
                     """)
             }
-            inputIDs = try store.registerPlan(
-                inputs: plan.inputs.map {
-                    InputRegistration(path: $0.displayPath, format: pipeline.inputs[$0.spec].format.format, size: $0.size, sha256: $0.sha256)
-                },
-                tasks: plan.tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
+            inputIDs = try plan.register(in: store, pipeline: pipeline)
             runID = try store.beginRun(
                 pipelineName: pipeline.name, pipelineJSON: String(decoding: pipeline.source, as: UTF8.self),
                 sha256: pipelineSHA, pipelineFolder: base, toolVersion: CurateVersion.string, workers: workers)

@@ -233,11 +233,7 @@ public enum ScaleOut {
                 try FileManager.default.removeItem(atPath: path)
             }
             let store = try ProvenanceStore(path: database, recordsDocuments: scaled.recordDocuments)
-            _ = try store.registerPlan(
-                inputs: plan.inputs.map {
-                    InputRegistration(path: $0.displayPath, format: pipeline.inputs[$0.spec].format.format, size: $0.size, sha256: $0.sha256)
-                },
-                tasks: plan.tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
+            _ = try plan.register(in: store, pipeline: pipeline)
             let run = try store.beginRun(
                 pipelineName: pipeline.name, pipelineJSON: String(decoding: pipeline.source, as: UTF8.self),
                 sha256: scaled.pipelineSHA256, pipelineFolder: scaled.pipelineFolder, toolVersion: CurateVersion.string,

@@ -70,11 +70,7 @@ public enum TaskRunner {
         let pipeline = try ScaleOut.decodePipeline(in: folder, scaleOut: scaleOut, registry: registry)
         let plan = scaleOut.plan
         let store = try ProvenanceStore(path: files.database, recordsDocuments: scaleOut.recordDocuments)
-        let inputIDs = try store.registerPlan(
-            inputs: plan.inputs.map {
-                InputRegistration(path: $0.displayPath, format: pipeline.inputs[$0.spec].format.format, size: $0.size, sha256: $0.sha256)
-            },
-            tasks: plan.tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
+        let inputIDs = try plan.register(in: store, pipeline: pipeline)
         let run = try store.beginRun(
             pipelineName: pipeline.name, pipelineJSON: String(decoding: pipeline.source, as: UTF8.self),
             sha256: scaleOut.pipelineSHA256, pipelineFolder: scaleOut.pipelineFolder, toolVersion: CurateVersion.string,
