@@ -3,7 +3,8 @@ import CurateIO
 import Foundation
 
 /// Where the tasks of a scaled-out run stand (`curate status RUN`): done and failed from
-/// the tasks' markers and failure files, running and pending from the Slurm queue.
+/// the tasks' markers and failure files, running and pending from the Slurm queue (and
+/// running from the process ids of tasks on this machine).
 public struct RunStatus: Sendable {
     public enum State: String, Sendable {
         case done, failed, running, pending
@@ -66,6 +67,7 @@ public struct RunStatus: Sendable {
                 let files = TaskFiles(folder: folder, phase: phase, task: task)
                 if files.isDone { return Task(task: task, state: .done, message: nil) }
                 if let state = queued[phase]?[task] { return Task(task: task, state: state, message: nil) }
+                if files.isRunningHere { return Task(task: task, state: .running, message: nil) }
                 if let message = files.failureMessage {
                     return Task(task: task, state: .failed, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
                 }

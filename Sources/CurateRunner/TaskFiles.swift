@@ -25,6 +25,8 @@ public struct TaskFiles: Sendable {
     public var database: String { stem + ".sqlite" }
     public var marker: String { stem + ".done" }
     public var failure: String { stem + ".failed" }
+    /// `HOST PID` of the process running the task, while it runs.
+    public var running: String { stem + ".running" }
     /// `database`, relative to the run folder.
     var databaseName: String { relativeStem + ".sqlite" }
     /// What a task of a MinHash barrier's first steps counted, relative to the run folder.
@@ -36,6 +38,20 @@ public struct TaskFiles: Sendable {
     public var isDone: Bool { PathExpansion.exists(marker) }
     public var failureMessage: String? {
         FileManager.default.contents(atPath: failure).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether a process on this machine is running the task now (a process elsewhere cannot
+    /// be checked; Slurm's queue tells about those).
+    var isRunningHere: Bool {
+        guard let text = try? String(contentsOfFile: running, encoding: .utf8) else { return false }
+        let fields = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard fields.count == 2, fields[0] == ProcessInfo.processInfo.hostName, let pid = Int32(fields[1]) else { return false }
+        return kill(pid, 0) == 0
+    }
+
+    /// Records that this process runs the task.
+    func markRunning() throws {
+        try DurableFile.write(Array("\(ProcessInfo.processInfo.hostName) \(getpid())\n".utf8), to: running)
     }
 
     /// Whether the task completed and what it wrote is still there, unchanged.
@@ -87,7 +103,7 @@ public struct TaskFiles: Sendable {
 
     /// Removes everything an earlier attempt left, the marker included.
     func reset() throws {
-        for path in [marker, failure, counts, database, database + "-wal", database + "-shm", database + "-journal"]
+        for path in [marker, failure, running, counts, database, database + "-wal", database + "-shm", database + "-journal"]
         where PathExpansion.exists(path) {
             try FileManager.default.removeItem(atPath: path)
         }

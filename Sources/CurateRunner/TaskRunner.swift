@@ -42,9 +42,11 @@ public enum TaskRunner {
         do {
             try FileManager.default.createDirectory(atPath: files.phaseFolder, withIntermediateDirectories: true)
             try files.reset()
+            try files.markRunning()
         } catch {
             throw .unusable("cannot prepare \(files.phaseFolder): \(error)")
         }
+        defer { try? FileManager.default.removeItem(atPath: files.running) }
         do {
             if injectsFailure(phase: phase, task: task, environment: environment) {
                 throw RunError.failed("phase \(phase) task \(task) failed on purpose (\(failureVariable) is set)")

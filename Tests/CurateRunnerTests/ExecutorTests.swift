@@ -187,6 +187,14 @@ private struct ScaleOutScratch {
         #expect(status.table().split(separator: "\n")[1] == "phase 0 (stream normalize, length): 3 tasks: 2 done, 1 failed")
         #expect(throws: RunError.self) { try ScaleOut.merge(folder: run) }
         #expect(throws: RunError.self) { try TaskRunner.run(folder: run, phase: 1, task: 0) }
+        // A task that a live process on this machine runs is running; one whose process is gone is not.
+        let signatures = TaskFiles(folder: run, phase: 1, task: 2)
+        #expect(!FileManager.default.fileExists(atPath: TaskFiles(folder: run, phase: 0, task: 0).running))
+        try FileManager.default.createDirectory(atPath: signatures.phaseFolder, withIntermediateDirectories: true)
+        try signatures.markRunning()
+        #expect(try RunStatus.read(folder: run).phases[1].tasks.map(\.state) == [.unfinished, .unfinished, .running])
+        try "\(ProcessInfo.processInfo.hostName) 2147483646\n".write(toFile: signatures.running, atomically: true, encoding: .utf8)
+        #expect(try RunStatus.read(folder: run).phases[1].tasks.map(\.state) == [.unfinished, .unfinished, .unfinished])
         // A submitted run is resumed only on purpose.
         #expect(throws: RunError.self) { try ScaleOut.prepare(scratch.options("run"), tasks: 3, resume: false) }
         #expect(throws: RunError.self) { try ScaleOut.prepare(scratch.options("run"), tasks: 2, resume: true) }
