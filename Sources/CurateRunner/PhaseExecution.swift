@@ -16,63 +16,123 @@ struct PhaseExecution {
     let run: Int64
     let progress: ProgressTracker
 
+    /// Whether `store` is one task's own database (scale-out): no earlier phase's rows are
+    /// there to update, so a later phase inserts the rows of the documents it drops, and the
+    /// merge applies them to the run's database as updates.
+    var ownDatabase = false
+
     /// Runs what is left to run; returns how many tasks ran.
     func runAll() throws -> Int {
         let done = try store.doneTasks()
         var redo = false
         var tasksRun = 0
         /// The stages barriers hand to the phase after them, by pipeline position.
-        var barrierStages: [Int: any Stage] = [:]
-        /// The parts the latest streaming phase wrote, relative to the run folder.
-        var parts: [String] = []
+        var barrierStage: (any Stage)?
         for (index, phase) in plan.phases.enumerated() {
-            let isLast = index == plan.phases.count - 1
             switch phase {
-            case let .stream(range):
-                let partFolder = isLast ? Runner.docsFolder : "\(Runner.workFolder)/phase-\(index)"
-                try FileManager.default.createDirectory(atPath: folder + "/" + partFolder, withIntermediateDirectories: true)
-                Runner.removeTemporaryFiles(in: folder + "/" + partFolder)
-                let steps = range.map { position in
-                    let step = pipeline.steps[position]
-                    return TaskProcessor.Step(
-                        position: position, name: step.name, type: step.definition.type,
-                        stage: step.body.streaming ?? barrierStages[position]!)
-                }
-                var written: [String] = []
+            case .stream:
+                let steps = try prepareStream(index, barrierStage: barrierStage)
                 for (n, task) in plan.tasks(of: index).enumerated() {
                     progress.startTask(Int(task.id))
-                    let name = "\(partFolder)/part-\(String(format: "%05d", n)).jsonl.zst"
-                    written.append(name)
-                    let files = index == 0 ? inputFiles(task) : [try partFile(parts[n])]
+                    let name = partName(phase: index, n)
                     if !redo, let finished = done[task.id], finished.output == name,
                        (try? SHA256.hex(ofFile: folder + "/" + name)) == finished.sha256 {
-                        if index == 0 { progress.addBytes(files.reduce(0) { $0 + $1.size }) }
+                        if index == 0 { progress.addBytes(inputFiles(task).reduce(0) { $0 + $1.size }) }
                         continue
                     }
                     redo = true
-                    let format = index == 0 ? pipeline.inputs[plan.inputs[task.inputs[0]].spec].reader : PartFormat()
-                    let source: TaskProcessor.Source = index == 0 ? .inputs : .parts(inputIDs: displayPathIDs)
-                    try runStreamingTask(task, files: files, name: name, format: format, source: source, steps: steps)
+                    try runStreamingTask(phase: index, n, steps: steps)
                     tasksRun += 1
                 }
-                parts = written
             case let .barrier(position):
                 let task = plan.tasks(of: index)[0]
                 progress.startTask(Int(task.id))
-                let step = pipeline.steps[position]
-                guard case let .barrier(barrier) = step.body else { preconditionFailure("phase \(index) is not a barrier") }
-                let context = barrierContext(step.name, parts: parts, task: task.id)
-                let marker = "\(Runner.workFolder)/\(step.name)/\(Self.markerName)"
-                let resolved = isResolved(done[task.id], marker: marker)
-                if redo || !resolved {
+                if redo || !isResolved(done[task.id], marker: markerPath(position)) {
                     redo = true
-                    try resolve(barrier, context: context, task: task.id, position: position, marker: marker)
+                    try resolveBarrier(phase: index)
                     tasksRun += 1
                 }
-                barrierStages[position] = try barrier.load(context)
+                barrierStage = try loadBarrier(phase: index)
             }
         }
         return tasksRun
+    }
+
+    /// The folder of a streaming phase's parts, relative to the run folder: the run's
+    /// `docs/` for the last phase.
+    func partFolder(_ phase: Int) -> String {
+        phase == plan.phases.count - 1 ? Runner.docsFolder : "\(Runner.workFolder)/phase-\(phase)"
+    }
+
+    /// The part that task number `n` of a streaming phase writes, relative to the run folder.
+    func partName(phase: Int, _ n: Int) -> String {
+        "\(partFolder(phase))/part-\(String(format: "%05d", n)).jsonl.zst"
+    }
+
+    /// The parts of a streaming phase, in plan order.
+    func parts(of phase: Int) -> [String] {
+        plan.tasks(of: phase).indices.map { partName(phase: phase, $0) }
+    }
+
+    /// Creates a streaming phase's part folder and returns its steps; `barrierStage` is what
+    /// the barrier before it loaded. Temporary files that interrupted tasks left are removed
+    /// unless other tasks may be writing theirs there at the same time (a task's own are
+    /// truncated when it starts again).
+    func prepareStream(_ phase: Int, barrierStage: (any Stage)?) throws -> [TaskProcessor.Step] {
+        guard case let .stream(range) = plan.phases[phase] else { preconditionFailure("phase \(phase) does not stream") }
+        let partFolder = folder + "/" + partFolder(phase)
+        try FileManager.default.createDirectory(atPath: partFolder, withIntermediateDirectories: true)
+        if !ownDatabase { Runner.removeTemporaryFiles(in: partFolder) }
+        return range.map { position in
+            let step = pipeline.steps[position]
+            return TaskProcessor.Step(
+                position: position, name: step.name, type: step.definition.type,
+                stage: step.body.streaming ?? barrierStage!)
+        }
+    }
+
+    /// Runs task number `n` of a streaming phase from scratch.
+    func runStreamingTask(phase: Int, _ n: Int, steps: [TaskProcessor.Step]) throws {
+        let task = plan.tasks(of: phase)[n]
+        let files = phase == 0 ? inputFiles(task) : [try partFile(partName(phase: phase - 2, n))]
+        let format = phase == 0 ? pipeline.inputs[plan.inputs[task.inputs[0]].spec].reader : PartFormat()
+        let source: TaskProcessor.Source = phase == 0 ? .inputs : .parts(inputIDs: displayPathIDs)
+        try runStreamingTask(task, files: files, name: partName(phase: phase, n), format: format, source: source, steps: steps)
+    }
+
+    /// Resolves the barrier that is phase `phase`, from scratch: in an emptied folder through
+    /// the barrier's `resolve`, or through `body` in the folder as earlier tasks left it
+    /// (when an executor ran the first steps of the barrier as tasks of their own).
+    func resolveBarrier(phase: Int, body: ((BarrierContext) throws -> Void)? = nil) throws {
+        guard case let .barrier(position) = plan.phases[phase],
+              case let .barrier(barrier) = pipeline.steps[position].body else { preconditionFailure("phase \(phase) is not a barrier") }
+        let task = plan.tasks(of: phase)[0]
+        try resolve(task: task.id, position: position, context: barrierContext(phase: phase), emptying: body == nil,
+                    body: body ?? barrier.resolve)
+    }
+
+    /// What the barrier that is phase `phase` sees.
+    func barrierContext(phase: Int) -> BarrierContext {
+        guard case let .barrier(position) = plan.phases[phase] else { preconditionFailure("phase \(phase) is not a barrier") }
+        return barrierContext(pipeline.steps[position].name, parts: parts(of: phase - 1), task: plan.tasks(of: phase)[0].id)
+    }
+
+    /// The stage that the barrier of phase `phase` hands to the phase after it.
+    func loadBarrier(phase: Int) throws -> any Stage {
+        guard case let .barrier(position) = plan.phases[phase],
+              case let .barrier(barrier) = pipeline.steps[position].body else { preconditionFailure("phase \(phase) is not a barrier") }
+        return try barrier.load(barrierContext(phase: phase))
+    }
+
+    /// The marker the barrier that is phase `phase` leaves, relative to the run folder.
+    func barrierMarker(phase: Int) -> String {
+        guard case let .barrier(position) = plan.phases[phase] else { preconditionFailure("phase \(phase) is not a barrier") }
+        return markerPath(position)
+    }
+
+    /// The marker a resolved barrier leaves, relative to the run folder.
+    func markerPath(_ position: Int) -> String {
+        "\(Runner.workFolder)/\(pipeline.steps[position].name)/\(Self.markerName)"
     }
 
     /// The first term-group auditor among the pipeline's streaming stages.
@@ -110,10 +170,10 @@ struct PhaseExecution {
         steps: [TaskProcessor.Step]
     ) throws {
         let started = Stopwatch.now()
-        if case .inputs = source {
-            try store.beginTask(task.id, run: run, kind: .reading)
-        } else {
+        if case .parts = source, !ownDatabase {
             try store.beginTask(task.id, run: run, kind: .continuing)
+        } else {
+            try store.beginTask(task.id, run: run, kind: .reading)
         }
         do {
             let writer = try ZstdFileWriter(path: folder + "/" + name)
@@ -162,15 +222,17 @@ struct PhaseExecution {
         return listing == (try? Self.listing(of: (folder + "/" + marker as NSString).deletingLastPathComponent))
     }
 
-    private func resolve(_ barrier: any BarrierStage, context: BarrierContext, task: Int64, position: Int, marker: String) throws {
+    private func resolve(task: Int64, position: Int, context: BarrierContext, emptying: Bool,
+                         body: (BarrierContext) throws -> Void) throws {
         let started = Stopwatch.now()
         let step = pipeline.steps[position]
+        let marker = markerPath(position)
         try store.beginTask(task, run: run, kind: .barrier(stage: step.name))
         do {
             let manager = FileManager.default
-            if manager.fileExists(atPath: context.folder) { try manager.removeItem(atPath: context.folder) }
+            if emptying, manager.fileExists(atPath: context.folder) { try manager.removeItem(atPath: context.folder) }
             try manager.createDirectory(atPath: context.folder, withIntermediateDirectories: true)
-            try barrier.resolve(context)
+            try body(context)
             let listing = try Self.listing(of: context.folder)
             try DurableFile.write(Array(listing.utf8), to: folder + "/" + marker)
             let seconds = Double(Stopwatch.now() - started) / 1e9

@@ -1,6 +1,7 @@
 import Foundation
 import CurateCore
 import CurateIO
+import CurateProvenance
 
 /// The files of a run and how they are split into phases and tasks; the same pipeline over
 /// the same files always gives the same plan.
@@ -10,15 +11,15 @@ import CurateIO
 /// the phase before it kept; the phase after a barrier streams those documents again, through
 /// the barrier's verdicts (its position in the pipeline) and the stages up to the next barrier.
 /// A pipeline always ends with a streaming phase, whose parts are the run's output.
-public struct RunPlan: Sendable {
-    public enum Phase: Sendable, Equatable {
+public struct RunPlan: Sendable, Codable {
+    public enum Phase: Sendable, Equatable, Codable {
         /// Streams documents through the pipeline steps at `steps`, task by task.
         case stream(steps: Range<Int>)
         /// Resolves the barrier stage at pipeline step `step`.
         case barrier(step: Int)
     }
 
-    public struct Input: Sendable {
+    public struct Input: Sendable, Codable {
         /// Index of the pipeline input that listed the file.
         public let spec: Int
         public let path: String
@@ -28,7 +29,7 @@ public struct RunPlan: Sendable {
         public let sha256: String
     }
 
-    public struct Task: Sendable {
+    public struct Task: Sendable, Codable {
         public let id: Int64
         public let phase: Int
         /// Indexes into `inputs`, all of the same pipeline input.
@@ -107,5 +108,17 @@ public struct RunPlan: Sendable {
     private static func fileSize(_ path: String) -> Int64 {
         var info = stat()
         return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+}
+
+extension RunPlan {
+    /// Records the plan's inputs and tasks in `store` (or checks them against an earlier
+    /// run's); returns the inputs' ids.
+    func register(in store: ProvenanceStore, pipeline: Pipeline) throws -> [Int64] {
+        try store.registerPlan(
+            inputs: inputs.map {
+                InputRegistration(path: $0.displayPath, format: pipeline.inputs[$0.spec].format.format, size: $0.size, sha256: $0.sha256)
+            },
+            tasks: tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
     }
 }

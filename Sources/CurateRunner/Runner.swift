@@ -77,15 +77,12 @@ public enum Runner {
     public static func run(_ options: RunOptions, registry: Registry = .standard) throws(RunError) -> RunReport {
         let started = Stopwatch.now()
         let (pipeline, plan, base) = try prepare(options.pipelinePath, registry: registry)
-        guard let outputSetting = options.output.map(absolute) ?? pipeline.output.map({ PathExpansion.join(base, $0) }) else {
-            throw .invalidPipeline(PipelineError(file: options.pipelinePath, problems: [
-                PipelineProblem(path: "output", message: "missing: give the run folder in pipeline.json or with --output"),
-            ]))
-        }
-        let folder = PathExpansion.normalized(outputSetting)
-        if options.output == nil, !options.allowOutputAnywhere,
-           let problem = OutputPolicy.problem(folder, pipelineFolder: base, workingDirectory: FileManager.default.currentDirectoryPath) {
-            throw .invalidPipeline(PipelineError(file: options.pipelinePath, problems: [PipelineProblem(path: "output", message: problem)]))
+        let folder = try runFolder(options, pipeline: pipeline, base: base)
+        if !options.restart, PathExpansion.exists(ScaleOutPlan.path(in: folder)) {
+            throw .unusable("""
+                \(folder) holds a run submitted to an executor; continue it with --executor and --resume, \
+                or pass --restart to discard it
+                """)
         }
         let workers = options.workers ?? pipeline.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let pipelineSHA = SHA256.hex(pipeline.source)
@@ -108,11 +105,7 @@ public enum Runner {
                     choose another output folder, or pass --restart to discard that run
                     """)
             }
-            inputIDs = try store.registerPlan(
-                inputs: plan.inputs.map {
-                    InputRegistration(path: $0.displayPath, format: pipeline.inputs[$0.spec].format.format, size: $0.size, sha256: $0.sha256)
-                },
-                tasks: plan.tasks.map { TaskPlan(id: $0.id, phase: $0.phase, inputs: $0.inputs) })
+            inputIDs = try plan.register(in: store, pipeline: pipeline)
             runID = try store.beginRun(
                 pipelineName: pipeline.name, pipelineJSON: String(decoding: pipeline.source, as: UTF8.self),
                 sha256: pipelineSHA, pipelineFolder: base, toolVersion: CurateVersion.string, workers: workers)
@@ -151,10 +144,26 @@ public enum Runner {
         }
     }
 
+    /// The run folder `options` and the pipeline ask for, checked against the output policy.
+    static func runFolder(_ options: RunOptions, pipeline: Pipeline, base: String) throws(RunError) -> String {
+        guard let outputSetting = options.output.map(absolute) ?? pipeline.output.map({ PathExpansion.join(base, $0) }) else {
+            throw .invalidPipeline(PipelineError(file: options.pipelinePath, problems: [
+                PipelineProblem(path: "output", message: "missing: give the run folder in pipeline.json or with --output"),
+            ]))
+        }
+        let folder = PathExpansion.normalized(outputSetting)
+        if options.output == nil, !options.allowOutputAnywhere,
+           let problem = OutputPolicy.problem(folder, pipelineFolder: base, workingDirectory: FileManager.default.currentDirectoryPath) {
+            throw .invalidPipeline(PipelineError(file: options.pipelinePath, problems: [PipelineProblem(path: "output", message: problem)]))
+        }
+        return folder
+    }
+
     /// Removes what an earlier run left in `folder`: only the files curate writes there.
-    private static func discardRun(in folder: String) throws {
+    static func discardRun(in folder: String) throws {
         let manager = FileManager.default
-        for name in [databaseName, databaseName + "-wal", databaseName + "-shm", pipelineCopyName, reportName, docsFolder, workFolder]
+        for name in [databaseName, databaseName + "-wal", databaseName + "-shm", pipelineCopyName, reportName, docsFolder, workFolder,
+                     ScaleOutPlan.fileName, TaskFiles.folderName, SlurmExecutor.folderName]
         where PathExpansion.exists(folder + "/" + name) {
             try manager.removeItem(atPath: folder + "/" + name)
         }

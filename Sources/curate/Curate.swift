@@ -13,6 +13,10 @@ struct Curate: ParsableCommand {
         version: CurateVersion.string,
         subcommands: [
             Run.self,
+            Plan.self,
+            TaskCommand.self,
+            Status.self,
+            Merge.self,
             Validate.self,
             Stages.self,
             Schema.self,
