@@ -310,6 +310,8 @@ public final class ProvenanceStore: @unchecked Sendable {
     private func insert(_ rows: [DocumentRecord], task: Int64) throws {
         var start = 0
         var arena = TextArena()
+        var texts: [(index: Int32, slice: TextArena.Slice)] = []
+        texts.reserveCapacity(Self.rowsPerInsert * 9)
         while start < rows.count {
             let count = min(Self.rowsPerInsert, rows.count - start)
             let statement: SQLiteStatement
@@ -321,22 +323,28 @@ public final class ProvenanceStore: @unchecked Sendable {
                 insertStatements[count] = statement
             }
             arena.reset()
-            var texts: [(index: Int32, text: TextArena.Slice?)] = []
-            texts.reserveCapacity(count * 9)
-            for (n, row) in rows[start..<start + count].enumerated() {
+            texts.removeAll(keepingCapacity: true)
+            for n in 0..<count {
+                let row = rows[start + n]
                 let base = Int32(n * 14)
                 statement.bind(integer: row.inputID, at: base + 1)
                 statement.bind(integer: row.offset, at: base + 2)
                 statement.bind(integer: row.line, at: base + 3)
                 statement.bind(integer: task, at: base + 6)
                 statement.bind(integer: row.chars.map(Int64.init), at: base + 12)
-                for (column, text) in [(4, row.docID), (5, row.url), (7, row.status.rawValue), (8, row.droppedBy),
-                                       (9, row.reason), (10, row.metrics), (11, row.detail), (13, row.domain), (14, row.language)] as [(Int32, String?)] {
-                    texts.append((base + column, text.map { arena.add($0) }))
-                }
+                // Only the texts that are there: the statement's other parameters stay NULL.
+                texts.append((base + 4, arena.add(row.docID)))
+                texts.append((base + 7, arena.add(row.status.rawValue)))
+                if let url = row.url { texts.append((base + 5, arena.add(url))) }
+                if let droppedBy = row.droppedBy { texts.append((base + 8, arena.add(droppedBy))) }
+                if let reason = row.reason { texts.append((base + 9, arena.add(reason))) }
+                if let metrics = row.metrics { texts.append((base + 10, arena.add(metrics))) }
+                if let detail = row.detail { texts.append((base + 11, arena.add(detail))) }
+                if let domain = row.domain { texts.append((base + 13, arena.add(domain))) }
+                if let language = row.language { texts.append((base + 14, arena.add(language))) }
             }
             try arena.withBytes { bytes in
-                for (index, slice) in texts { statement.bind(text: slice.map { bytes[$0.range] }, at: index) }
+                for (index, slice) in texts { statement.bind(text: bytes[slice.range], at: index) }
                 while try statement.step() {}
             }
             start += count

@@ -115,16 +115,15 @@ final class SQLiteStatement {
         for (i, value) in values.enumerated() { bind(value, at: Int32(i + 1)) }
     }
 
+    /// Binds `value`; nil leaves the parameter NULL, as a fresh or reset statement has it.
     func bind(integer value: Int64?, at index: Int32) {
-        if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
+        if let value { sqlite3_bind_int64(raw, index, value) }
     }
 
-    /// Binds UTF-8 bytes that stay valid until the statement has run (no copy is made).
+    /// Binds UTF-8 bytes that stay valid until the statement has run (no copy is made); nil
+    /// leaves the parameter NULL, as a fresh or reset statement has it.
     func bind(text bytes: Slice<UnsafeBufferPointer<UInt8>>?, at index: Int32) {
-        guard let bytes else {
-            sqlite3_bind_null(raw, index)
-            return
-        }
+        guard let bytes else { return }
         guard let base = bytes.base.baseAddress else {
             sqlite3_bind_text(raw, index, "", 0, SQLITE_TRANSIENT)
             return

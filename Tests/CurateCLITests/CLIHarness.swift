@@ -14,9 +14,10 @@ struct CommandResult {
     let stderr: String
 }
 
-/// Runs curate to completion with `arguments`, from the repository's root.
-func run(_ arguments: [String]) throws -> CommandResult {
-    let process = try start(arguments)
+/// Runs curate to completion with `arguments`, from the repository's root, with `environment`
+/// added to this process's.
+func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    let process = try start(arguments, environment: environment)
     let out = process.standardOutput as! Pipe
     let err = process.standardError as! Pipe
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
@@ -26,10 +27,11 @@ func run(_ arguments: [String]) throws -> CommandResult {
                   stderr: String(decoding: stderr, as: UTF8.self))
 }
 
-func start(_ arguments: [String]) throws -> Process {
+func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: curate)
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     process.currentDirectoryURL = URL(fileURLWithPath: root)
     process.standardOutput = Pipe()
     process.standardError = Pipe()

@@ -3,31 +3,12 @@ import Testing
 
 /// `curate langid` run as a process from the repository's root.
 @Suite struct LangIDCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    static func curate(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("curate").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: beside) ? beside : root + "/.build/debug/curate")
-        process.arguments = ["langid"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-
     /// One line per fixture line, in order, with the labels and probabilities recorded from
     /// fastText's Python binding (k=3).
     @Test func printsTheTopLabelsOfEachDocument() throws {
-        let result = try Self.curate(["--model", "resources/models/lid.176.ftz", "--input", "Tests/Fixtures/langid/lines.jsonl", "-k", "3"])
+        let result = try run(["langid", "--model", "resources/models/lid.176.ftz", "--input", "Tests/Fixtures/langid/lines.jsonl", "-k", "3"])
         #expect(result.status == 0 && result.stderr.isEmpty)
-        let expected = try String(contentsOfFile: Self.root + "/Tests/Fixtures/langid/expected.jsonl", encoding: .utf8)
+        let expected = try String(contentsOfFile: root + "/Tests/Fixtures/langid/expected.jsonl", encoding: .utf8)
             .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             .filter { $0["model"] as! String == "lid.176.ftz" && $0["k"] as! Int == 3 }
         let printed = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -42,12 +23,12 @@ import Testing
     }
 
     @Test func reportsAnUnreadableModelOrBadLines() throws {
-        let missing = try Self.curate(["--model", "missing.ftz", "--input", "Tests/Fixtures/langid/lines.jsonl"])
+        let missing = try run(["langid", "--model", "missing.ftz", "--input", "Tests/Fixtures/langid/lines.jsonl"])
         #expect(missing.status == 2 && missing.stderr == "error: --model missing.ftz: no such file\n" && missing.stdout.isEmpty)
-        let broken = try Self.curate(["--model", "Tests/Fixtures/langid/lines.jsonl", "--input", "Tests/Fixtures/langid/lines.jsonl"])
+        let broken = try run(["langid", "--model", "Tests/Fixtures/langid/lines.jsonl", "--input", "Tests/Fixtures/langid/lines.jsonl"])
         #expect(broken.status == 2)
         #expect(broken.stderr == "error: --model Tests/Fixtures/langid/lines.jsonl: not a fastText model: magic number 1684611707, expected 793712314\n")
-        let mixed = try Self.curate(["--model", "resources/models/lid.176.ftz", "--input", "Tests/Fixtures/jsonl/mixed.jsonl"])
+        let mixed = try run(["langid", "--model", "resources/models/lid.176.ftz", "--input", "Tests/Fixtures/jsonl/mixed.jsonl"])
         #expect(mixed.status == 1 && mixed.stderr.contains("error: Tests/Fixtures/jsonl/mixed.jsonl:"))
         #expect(!mixed.stdout.isEmpty)
     }
