@@ -13,15 +13,21 @@ public enum ReportWriter {
     /// The report of the run in `folder` as HTML.
     public static func html(runFolder folder: String, store: ProvenanceStore) throws -> String {
         var data = try store.reportData()
-        let lookup = try? SourceLookup(runFolder: folder, store: store)
+        var keys: [String] = []
+        var samples: [DocumentLineage] = []
+        var stages: [String?] = []
         for stage in data.summary.stages {
             for drop in stage.drops {
                 let (_, sample) = try store.droppedDocuments(stage: stage.stage, reason: drop.reason, limit: examplesPerReason, spread: false)
-                let texts = lookup?.texts(of: sample, before: stage.stage) ?? []
-                data.examples[stage.stage + "\t" + drop.reason] = zip(sample, texts).map { doc, text in
-                    "\(doc.docID): " + (text.map(RunAudit.snippet) ?? "(the record cannot be read again)")
-                }
+                keys += sample.map { _ in stage.stage + "\t" + drop.reason }
+                samples += sample
+                stages += sample.map { _ in stage.stage }
             }
+        }
+        let lookup = try? SourceLookup(runFolder: folder, store: store)
+        let texts = lookup?.texts(of: samples, before: stages) ?? samples.map { _ in nil }
+        for (key, (doc, text)) in zip(keys, zip(samples, texts)) {
+            data.examples[key, default: []].append("\(doc.docID): " + (text.map(RunAudit.snippet) ?? "(the record cannot be read again)"))
         }
         return HTMLReport.render(data)
     }

@@ -28,28 +28,35 @@ public struct SourceLookup {
     /// The texts of `documents` as the stage named `stage` received them (nil: as read), in
     /// order; nil for a document whose record cannot be read again.
     public func texts(of documents: [DocumentLineage], before stage: String?) -> [String?] {
-        let stop = stage.flatMap { name in pipeline.steps.firstIndex { $0.name == name } } ?? 0
-        let stages = pipeline.steps.prefix(stop).compactMap(\.body.streaming)
+        texts(of: documents, before: documents.map { _ in stage })
+    }
+
+    /// The text of each document as the stage named beside it received it; each input is read
+    /// once, however many stages the documents stop at.
+    public func texts(of documents: [DocumentLineage], before stages: [String?]) -> [String?] {
+        let stops = stages.map { stage in stage.flatMap { name in pipeline.steps.firstIndex { $0.name == name } } ?? 0 }
         var found: [String: [Int64: String]] = [:]
-        for (input, group) in Dictionary(grouping: documents, by: \.input) {
-            let wanted = Set(group.map(\.offset))
-            found[input] = read(input: input, offsets: wanted, stages: stages)
+        for (input, group) in Dictionary(grouping: documents.indices, by: { documents[$0].input }) {
+            var wanted: [Int64: Int] = [:]
+            for i in group { wanted[documents[i].offset] = stops[i] }
+            found[input] = read(input: input, stops: wanted)
         }
         return documents.map { found[$0.input]?[$0.offset] }
     }
 
-    /// Decodes the records of `input` at `offsets` and applies `stages` to them.
-    private func read(input: String, offsets: Set<Int64>, stages: [any Stage]) -> [Int64: String] {
+    /// Decodes the records of `input` at the offsets of `stops` and applies to each the
+    /// streaming stages before its stop.
+    private func read(input: String, stops: [Int64: Int]) -> [Int64: String] {
         guard let (formatName, sha256) = try? store.input(path: input),
               let spec = pipeline.inputs.first(where: { $0.format.format == formatName }) else { return [:] }
         let path = PathExpansion.join(base, input)
         let file = InputFile(id: 0, displayPath: input, path: path, size: 0, sha256: sha256)
         guard var source = try? spec.reader.open(file) else { return [:] }
         var texts: [Int64: String] = [:]
-        while texts.count < offsets.count, let item = source.next() {
-            guard case let .record(raw) = item, offsets.contains(raw.offset),
+        while texts.count < stops.count, let item = source.next() {
+            guard case let .record(raw) = item, let stop = stops[raw.offset],
                   case var document?? = try? spec.reader.decode(raw, from: file) else { continue }
-            for stage in stages {
+            for stage in pipeline.steps.prefix(stop).compactMap(\.body.streaming) {
                 if case .drop = stage.process(&document) { break }
             }
             texts[raw.offset] = document.textString
