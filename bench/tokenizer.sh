@@ -37,7 +37,7 @@ echo "== corpora" >&2
 # Every document of text/ and langid/ (each .txt file one document, each JSON line and TSV row
 # one), text/ alone, and held-out text never trained on: scrapinghub's article bodies
 # (English web articles) and langid/ (short lines in 380 languages).
-[ -s "$WORK/all.jsonl" ] || "$PY" "$ROOT/scripts/tokenizer_corpus.py" "$DATA" > "$WORK/all.jsonl"
+"$PY" "$ROOT/scripts/tokenizer_corpus.py" "$DATA" > "$WORK/all.jsonl"
 grep -v '^{"id": "langid/' "$WORK/all.jsonl" > "$WORK/text.jsonl"
 grep '^{"id": "langid/' "$WORK/all.jsonl" > "$WORK/langid.jsonl"
 "$PY" "$ROOT/bench/tokenizer_corpora.py" articles "$DATA" "$WORK/articles.jsonl"
@@ -111,11 +111,11 @@ train_all() {  # corpus name, spm sentence sample (0: all lines): curate, tokeni
     echo "  tokenizers:    $(peak "$PY" "$REF" train-hf "$input" 32000 "$WORK/hf-$corpus.json") ($(load))"
     local sample="all lines"; [ "$sentences" -gt 0 ] && sample="a sample of $sentences lines"
     echo "  sentencepiece: $(peak "$PY" "$REF" train-spm "$input" 32000 "$WORK/spm-$corpus" "$CORES" "$sentences") ($(load)); trained on $sample"
-    local heldout=("$WORK/articles.jsonl" "$WORK/langid.jsonl") curate_bpt=()
+    local heldout=("$WORK/articles.jsonl" "$WORK/langid.jsonl") curate_bpt=""
     for file in "${heldout[@]}"; do
-        curate_bpt+=("$("$CURATE" tokenizer info --tokenizer "$WORK/curate-$corpus.json" --sample "$file" | sed -n 's/^sample: .* tokens, \([0-9.]*\) bytes\/token/\1/p')")
+        curate_bpt+="${curate_bpt:+ | }$("$CURATE" tokenizer info --tokenizer "$WORK/curate-$corpus.json" --sample "$file" | sed -n 's/^sample: .* tokens, \([0-9.]*\) bytes\/token/\1/p')"
     done
-    echo "  bytes/token on held-out articles | langid/: curate ${curate_bpt[*]// / | } | tokenizers" \
+    echo "  bytes/token on held-out articles | langid/: curate $curate_bpt | tokenizers" \
         "$("$PY" "$REF" bytes-per-token hf "$WORK/hf-$corpus.json" "${heldout[@]}" | sed 's/ / | /')" \
         "| sentencepiece $("$PY" "$REF" bytes-per-token spm "$WORK/spm-$corpus.model" "${heldout[@]}" | sed 's/ / | /')"
 }
