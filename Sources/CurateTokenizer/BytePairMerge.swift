@@ -109,12 +109,15 @@ struct BytePairMerge {
 
     private mutating func push(_ value: UInt64) {
         heap.append(value)
-        var k = heap.count - 1
-        while k > 0 {
-            let parent = (k - 1) / 2
-            guard heap[parent] > heap[k] else { break }
-            heap.swapAt(parent, k)
-            k = parent
+        heap.withUnsafeMutableBufferPointer { h in
+            var k = h.count - 1
+            while k > 0 {
+                let parent = (k - 1) / 2
+                guard h[parent] > value else { break }
+                h[k] = h[parent]
+                k = parent
+            }
+            h[k] = value
         }
     }
 
@@ -128,17 +131,22 @@ struct BytePairMerge {
         return first
     }
 
+    /// Moves the entry at `start` down to its place: children smaller than it move up.
     private mutating func siftDown(_ start: Int) {
-        var k = start
-        let count = heap.count
-        while true {
-            let l = 2 * k + 1
-            guard l < count else { return }
-            var m = l
-            if l + 1 < count, heap[l + 1] < heap[l] { m = l + 1 }
-            guard heap[m] < heap[k] else { return }
-            heap.swapAt(m, k)
-            k = m
+        heap.withUnsafeMutableBufferPointer { h in
+            let count = h.count
+            let value = h[start]
+            var k = start
+            while true {
+                let l = 2 * k + 1
+                guard l < count else { break }
+                var m = l
+                if l + 1 < count, h[l + 1] < h[l] { m = l + 1 }
+                guard h[m] < value else { break }
+                h[k] = h[m]
+                k = m
+            }
+            h[k] = value
         }
     }
 }

@@ -10,12 +10,16 @@ import CurateIO
 public enum HFTokenizerFile {
     /// The tokenizer.json of `tokenizer`. Merges are derived from ranks: the merge making a
     /// token joins the two parts its bytes merge into with lower ranks only, and merges are
-    /// listed in the rank order of the tokens they make.
+    /// listed in the rank order of the tokens they make. Special tokens are listed in
+    /// `model.vocab` as well as in `added_tokens`: `tokenizers` keeps an added token's id only
+    /// when the model knows it, and numbers the others from the vocabulary size on, which
+    /// would move ids past a gap (cl100k_base has no token 100256).
     public static func bytes(_ tokenizer: Tokenizer) -> [UInt8] {
         let vocabulary = tokenizer.vocabulary
         let entries = vocabulary.entries
+        let specials = tokenizer.specialTokens.sorted { $0.value < $1.value }
         var vocab: [(key: String, value: JSONValue)] = []
-        vocab.reserveCapacity(entries.count)
+        vocab.reserveCapacity(entries.count + specials.count)
         var merges: [JSONValue] = []
         for (bytes, rank) in entries {
             vocab.append((ByteLevelAlphabet.encode(bytes), .integer(Int(rank))))
@@ -25,7 +29,8 @@ public enum HFTokenizerFile {
                 merges.append(.string(l + " " + r))
             }
         }
-        let added: [JSONValue] = tokenizer.specialTokens.sorted { $0.value < $1.value }.map { token, id in
+        vocab += specials.map { ($0.key, .integer(Int($0.value))) }
+        let added: [JSONValue] = specials.map { token, id in
             .object(JSONObject([
                 ("id", .integer(Int(id))), ("content", .string(token)), ("single_word", .bool(false)),
                 ("lstrip", .bool(false)), ("rstrip", .bool(false)), ("normalized", .bool(false)), ("special", .bool(true)),
@@ -45,7 +50,7 @@ public enum HFTokenizerFile {
                 ("type", .string("Sequence")),
                 ("pretokenizers", .array([
                     .object(JSONObject([
-                        ("type", .string("Split")), ("pattern", .object(JSONObject([("Regex", .string(tokenizer.pattern.regex))]))),
+                        ("type", .string("Split")), ("pattern", .object(JSONObject([("Regex", .string(tokenizer.pattern.onigurumaRegex))]))),
                         ("behavior", .string("Isolated")), ("invert", .bool(false)),
                     ])),
                     .object(byteLevel),
@@ -74,38 +79,48 @@ public enum HFTokenizerFile {
     public static func load(_ path: String, pattern override: SplitPattern? = nil) throws(TokenizerError) -> Tokenizer {
         let text = try TiktokenFile.read(path)
         func fail(_ message: String) -> TokenizerError { .invalidFile(path: path, line: 0, message: message) }
-        let value: JSONValue
+        let file: Members
         do {
-            value = try JSONParser.parse(text)
+            file = try restoringErrorType(JSONSyntaxError.self) {
+                try text.withUnsafeBufferPointer { buffer in
+                    var parser = JSONParser(buffer)
+                    let members = try Members.read(&parser)
+                    try parser.expectEnd()
+                    return members
+                }
+            }
         } catch {
             throw .invalidFile(path: path, line: error.position(in: text).line, message: error.message)
         }
-        guard case let .object(root) = value, case let .object(model)? = root["model"] else { throw fail("no \"model\" object") }
-        guard case .string("BPE")? = model["type"] else { throw fail("model.type: only BPE models are supported") }
-        guard case let .object(vocab)? = model["vocab"] else { throw fail("model.vocab: expected an object") }
+        guard let modelType = file.modelType else { throw fail("no \"model\" object") }
+        guard modelType == .string("BPE") else { throw fail("model.type: only BPE models are supported") }
+        guard let vocab = file.vocab else { throw fail("model.vocab: expected an object") }
+        // Special added tokens are special tokens even when model.vocab lists them too, as HF
+        // files usually do; other added tokens already in the vocabulary stay mergeable.
+        var added: [(content: String, id: UInt32, special: Bool)] = []
+        if case let .array(list)? = file.root["added_tokens"] {
+            for case let .object(token) in list {
+                guard case let .string(content)? = token["content"], case let .number(number)? = token["id"], let id = UInt32(number) else {
+                    throw fail("added_tokens: expected objects with content and id")
+                }
+                added.append((content, id, token["special"] == .bool(true)))
+            }
+        }
+        let specialContents = Set(added.filter(\.special).map(\.content))
         var entries: [(bytes: [UInt8], rank: UInt32)] = []
-        entries.reserveCapacity(vocab.pairs.count)
-        for (token, id) in vocab {
+        entries.reserveCapacity(vocab.count)
+        for (token, id) in vocab where !specialContents.contains(token) {
             guard case let .number(number) = id, let rank = UInt32(number) else { throw fail("model.vocab.\(token): expected an integer id") }
             guard let bytes = ByteLevelAlphabet.decode(token) else {
                 throw fail("model.vocab: token \(token) is not in the ByteLevel alphabet (not a byte-level BPE)")
             }
             entries.append((bytes, rank))
         }
-        let pattern = if let override { override } else { try detectPattern(root["pre_tokenizer"], fail) }
-        // Special added tokens are special tokens even when model.vocab lists them too, as HF
-        // files usually do; other added tokens already in the vocabulary stay mergeable.
+        let pattern = if let override { override } else { try detectPattern(file.root["pre_tokenizer"], fail) }
         let ranks = Set(entries.map(\.rank))
         var specials: [String: UInt32] = [:]
-        if case let .array(added)? = root["added_tokens"] {
-            for case let .object(token) in added {
-                guard case let .string(content)? = token["content"], case let .number(number)? = token["id"], let id = UInt32(number) else {
-                    throw fail("added_tokens: expected objects with content and id")
-                }
-                let special = if case .bool(true)? = token["special"] { true } else { false }
-                if ranks.contains(id), !special { continue }
-                specials[content] = id
-            }
+        for token in added where token.special || !ranks.contains(token.id) {
+            specials[token.content] = token.id
         }
         let specialIDs = Set(specials.values)
         entries.removeAll { specialIDs.contains($0.rank) }
@@ -113,6 +128,53 @@ public enum HFTokenizerFile {
             return try Tokenizer(pattern: pattern, vocabulary: try Vocabulary(entries), specialTokens: specials)
         } catch {
             throw fail(error.description)
+        }
+    }
+
+    /// The parts of a tokenizer.json the loader uses, read member by member: the vocabulary
+    /// has a member per token, too many to gather into a `JSONObject`.
+    private struct Members {
+        /// The top-level members other than `model`.
+        var root = JSONObject()
+        var modelType: JSONValue?
+        var vocab: [(token: String, id: JSONValue)]?
+
+        static func read(_ parser: inout JSONParser) throws(JSONSyntaxError) -> Members {
+            var members = Members()
+            try forEachMember(&parser) { (parser: inout JSONParser, key: String) throws(JSONSyntaxError) in
+                guard key == "model", parser.peekValueStart() == UInt8(ascii: "{") else {
+                    members.root[key] = try parser.parseValue()
+                    return
+                }
+                members.modelType = .null
+                try forEachMember(&parser) { (parser: inout JSONParser, key: String) throws(JSONSyntaxError) in
+                    switch key {
+                    case "type":
+                        members.modelType = try parser.parseValue()
+                    case "vocab" where parser.peekValueStart() == UInt8(ascii: "{"):
+                        var vocab: [(token: String, id: JSONValue)] = []
+                        try forEachMember(&parser) { (parser: inout JSONParser, token: String) throws(JSONSyntaxError) in
+                            vocab.append((token, try parser.parseValue()))
+                        }
+                        members.vocab = vocab
+                    default:
+                        _ = try parser.parseValue()
+                    }
+                }
+            }
+            return members
+        }
+
+        /// Calls `body` with each member key of the object that comes next; `body` reads
+        /// the member's value.
+        private static func forEachMember(
+            _ parser: inout JSONParser, _ body: (inout JSONParser, String) throws(JSONSyntaxError) -> Void
+        ) throws(JSONSyntaxError) {
+            if try parser.beginObject() { return }
+            repeat {
+                let key = try parser.memberKey()
+                try body(&parser, key)
+            } while try parser.nextMember()
         }
     }
 

@@ -9,8 +9,11 @@
 public struct PreTokenizer: Sendable {
     public let pattern: SplitPattern
 
+    /// Builds the Unicode class table on first use (a one-time cost of a few hundred
+    /// milliseconds), so that splitting never pays it.
     public init(_ pattern: SplitPattern) {
         self.pattern = pattern
+        _ = ScalarClass.table
     }
 
     /// Appends the end offset of each chunk of `text` to `ends` (chunks cover the text).

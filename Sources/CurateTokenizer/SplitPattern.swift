@@ -28,15 +28,33 @@ public enum SplitPattern: String, Sendable, CaseIterable {
         }
     }
 
+    /// The pattern as Hugging Face `tokenizers` must be given it to split identically. Its
+    /// regex engine, Oniguruma with Ruby syntax, reads `{1,3}+` as `{1,3}` repeated one or
+    /// more times, not as tiktoken's possessive `{1,3}`: cl100k's `\p{N}{1,3}+` would take
+    /// a whole run of digits. Written greedy, `\p{N}{1,3}` is the same pattern, as nothing
+    /// follows it in its alternative to backtrack for. Every other construct of the three
+    /// patterns (`?+`, `++`, `(?i:…)`, `\s`, `$` after a possessive `\s++`,
+    /// `\s+(?!\S)`) means the same in both engines.
+    public var onigurumaRegex: String {
+        switch self {
+        case .gpt2, .o200k:
+            regex
+        case .cl100k:
+            #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#
+        }
+    }
+
     /// The pattern named `name` (`gpt2`, `r50k_base`, `p50k_base`, `cl100k`, `cl100k_base`,
-    /// `o200k`, `o200k_base`) or written out as `regex` gives it.
+    /// `o200k`, `o200k_base`) or written out as `regex` or `onigurumaRegex` gives it.
     public init?(name: String) {
         switch name {
         case "gpt2", "r50k", "r50k_base", "p50k", "p50k_base": self = .gpt2
         case "cl100k", "cl100k_base": self = .cl100k
         case "o200k", "o200k_base": self = .o200k
         default:
-            guard let pattern = SplitPattern.allCases.first(where: { $0.regex == name }) else { return nil }
+            guard let pattern = SplitPattern.allCases.first(where: { $0.regex == name || $0.onigurumaRegex == name }) else {
+                return nil
+            }
             self = pattern
         }
     }

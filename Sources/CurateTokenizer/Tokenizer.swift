@@ -24,6 +24,8 @@ public struct Tokenizer: Sendable {
     public let specialTokens: [String: UInt32]
     let specials: SpecialTokenMatcher
     private let specialByID: [UInt32: [UInt8]]
+    /// Made with the tokenizer, so that its one-time table building is part of loading.
+    let preTokenizer: PreTokenizer
 
     public init(pattern: SplitPattern, vocabulary: Vocabulary, specialTokens: [String: UInt32] = [:]) throws(TokenizerError) {
         for (token, id) in specialTokens where vocabulary.bytes(of: id) != nil {
@@ -34,6 +36,7 @@ public struct Tokenizer: Sendable {
         self.specialTokens = specialTokens
         self.specials = SpecialTokenMatcher(specialTokens)
         self.specialByID = Dictionary(uniqueKeysWithValues: specialTokens.map { ($0.value, Array($0.key.utf8)) })
+        self.preTokenizer = PreTokenizer(pattern)
     }
 
     /// Number of token ids: one more than the largest mergeable or special id.
@@ -114,7 +117,7 @@ public struct TokenEncoder {
 
     init(_ tokenizer: Tokenizer) {
         self.tokenizer = tokenizer
-        self.preTokenizer = PreTokenizer(tokenizer.pattern)
+        self.preTokenizer = tokenizer.preTokenizer
     }
 
     /// The tokens of `text`, reading special token text as plain text.

@@ -95,21 +95,45 @@ import Testing
         }
     }
 
-    /// The first 20,000 ranks of cl100k (a vocabulary on their own, since every merged token
-    /// is made of lower-ranked ones); the whole of it takes minutes in a debug build.
-    @Test func cl100kRoundTripsThroughTokenizerJSON() throws {
+    /// The first `count` ranks of cl100k (a vocabulary on their own, since every merged
+    /// token is made of lower-ranked ones), with special tokens after a gap in the ids as in
+    /// cl100k_base, one of them outside the ByteLevel alphabet.
+    private func cl100kPrefix(_ count: UInt32) throws -> Tokenizer {
         let full = try TiktokenFile.load(TokenizerFixtures.path("cl100k_base.tiktoken"), pattern: .cl100k)
-        let cl100k = try Tokenizer(
-            pattern: .cl100k, vocabulary: try Vocabulary(full.vocabulary.entries.filter { $0.rank < 20_000 }),
-            specialTokens: ["<|endoftext|>": 20_000])
+        return try Tokenizer(
+            pattern: .cl100k, vocabulary: try Vocabulary(full.vocabulary.entries.filter { $0.rank < count }),
+            specialTokens: ["<|endoftext|>": count + 1, "<｜fim▁prefix｜>": count + 2])
+    }
+
+    @Test func cl100kRoundTripsThroughTokenizerJSON() throws {
+        let cl100k = try cl100kPrefix(20_000)
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try HFTokenizerFile.write(cl100k, to: folder + "/tokenizer.json")
         let loaded = try TokenizerFile.load(folder + "/tokenizer.json")
         #expect(loaded.pattern == .cl100k)
-        #expect(loaded.vocabularySize == 20_001)
+        #expect(loaded.vocabularySize == 20_003)
         #expect(loaded.specialTokens == cl100k.specialTokens)
         let text = Array("Hello, wörld! 12345 ☃".utf8)
         #expect(loaded.encodeOrdinary(text) == cl100k.encodeOrdinary(text))
+        #expect(try loaded.encode(Array("a<｜fim▁prefix｜>".utf8), allowed: .all) == [64, 20_002])
+    }
+
+    /// What Hugging Face `tokenizers` needs to encode as curate does: special tokens in
+    /// model.vocab too (it keeps an added token's id only when the model has the token),
+    /// and cl100k's pattern in the form its regex engine reads as tiktoken does.
+    @Test func tokenizerJSONLayoutForHuggingFace() throws {
+        guard case let .object(root) = try JSONParser.parse(HFTokenizerFile.bytes(try cl100kPrefix(1000))),
+            case let .object(model)? = root["model"], case let .object(vocab)? = model["vocab"],
+            case let .object(pre)? = root["pre_tokenizer"], case let .array(steps)? = pre["pretokenizers"],
+            case let .object(split)? = steps.first
+        else {
+            Issue.record("unexpected tokenizer.json layout")
+            return
+        }
+        #expect(vocab["<|endoftext|>"] == .integer(1001))
+        #expect(vocab["<｜fim▁prefix｜>"] == .integer(1002))
+        #expect(model["ignore_merges"] == .bool(true))
+        #expect(split["pattern"] == .object(JSONObject([("Regex", .string(SplitPattern.cl100k.onigurumaRegex))])))
     }
 }

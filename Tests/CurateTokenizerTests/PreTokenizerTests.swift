@@ -52,6 +52,9 @@ import Testing
         #expect(SplitPattern(name: "cl100k_base") == .cl100k)
         #expect(SplitPattern(name: "r50k_base") == .gpt2)
         #expect(SplitPattern(name: SplitPattern.o200k.regex) == .o200k)
+        #expect(SplitPattern(name: SplitPattern.cl100k.regex) == .cl100k)
+        #expect(SplitPattern(name: SplitPattern.cl100k.onigurumaRegex) == .cl100k)
+        #expect(SplitPattern.cl100k.onigurumaRegex.contains(#"|\p{N}{1,3}|"#))
         #expect(SplitPattern(name: "bert") == nil)
     }
 }
