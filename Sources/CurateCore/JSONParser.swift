@@ -101,13 +101,26 @@ public struct JSONParser: ~Copyable {
         guard let byte = peek() else { throw fail("unexpected end of input, expected a value") }
         switch byte {
         case UInt8(ascii: "{"):
-            var object = JSONObject()
-            if try beginObject() { return .object(object) }
+            if try beginObject() { return .object(JSONObject()) }
+            // A repeated key keeps its first place and takes the last value. Small objects
+            // find keys by scanning; large ones (tokenizer vocabularies) through an index.
+            var pairs: [(key: String, value: JSONValue)] = []
+            var index: [String: Int]?
             repeat {
                 let key = try memberKey()
-                object[key] = try parseValue()
+                let value = try parseValue()
+                if let i = index.map({ $0[key] }) ?? pairs.firstIndex(where: { $0.key == key }) {
+                    pairs[i].value = value
+                    continue
+                }
+                pairs.append((key, value))
+                if index != nil {
+                    index![key] = pairs.count - 1
+                } else if pairs.count > 16 {
+                    index = Dictionary(uniqueKeysWithValues: pairs.indices.map { (pairs[$0].key, $0) })
+                }
             } while try nextMember()
-            return .object(object)
+            return .object(JSONObject(pairs))
         case UInt8(ascii: "["):
             position += 1
             try enter()

@@ -25,6 +25,16 @@ import Testing
         #expect(throws: JSONSyntaxError(offset: offset, message: message)) { try JSONParser.parse(Array(text.utf8)) }
     }
 
+    @Test func aRepeatedKeyKeepsItsPlaceAndTakesTheLastValueInSmallAndLargeObjects() throws {
+        for count in [3, 40] {
+            let members = (0..<count).map { "\"k\($0)\": \($0)" } + ["\"k1\": \"again\"", "\"k\(count - 1)\": null"]
+            let value = try JSONParser.parse(Array(("{" + members.joined(separator: ", ") + "}").utf8))
+            guard case let .object(object) = value else { Issue.record("not an object"); return }
+            #expect(object.keys == (0..<count).map { "k\($0)" })
+            #expect(object["k1"] == .string("again") && object["k0"] == .number("0") && object["k\(count - 1)"] == .null)
+        }
+    }
+
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONSyntaxError(offset: 513, message: "nesting deeper than 512 levels")) {
