@@ -1,5 +1,8 @@
 import CurateCore
 import CurateIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Splits a WARC file (plain, gzip per record or whole, zstd...) into records, keeping those
 /// whose WARC-Type is wanted. A record's offset is that of its gzip member in the file when
@@ -87,7 +90,10 @@ struct WARCSource: RecordSource {
         let type = header["WARC-Type"]?.lowercased() ?? ""
         if length > maxRecordBytes {
             window.consume(blockStart)
-            let skipped = try skip(length)
+            let (skipped, nextRecord) = try skipBlock(length)
+            if nextRecord {
+                return .corrupt(offset: offset, message: "record claims \(length) bytes, more than max_record_bytes (\(maxRecordBytes)), but the next record starts \(skipped) bytes into it; skipped to it")
+            }
             guard skipped == length else {
                 finished = true
                 return .corrupt(offset: offset, message: "truncated record: \(skipped) of \(length) bytes")
@@ -96,8 +102,11 @@ struct WARCSource: RecordSource {
         }
         let end = blockStart + length
         guard try fill(end) else {
+            // A Content-Length beyond the end of the file: cut off, or a lie; any record
+            // after it is found by resynchronizing.
             let available = window.count - blockStart
-            finished = true
+            window.consume(blockStart)
+            resynchronizing = true
             let cause = pendingProblem.map { " (\($0.detail))" } ?? ""
             pendingProblem = nil
             return .corrupt(offset: offset, message: "truncated record: \(available) of \(length) bytes\(cause)")
@@ -179,16 +188,47 @@ struct WARCSource: RecordSource {
         }
     }
 
-    /// Discards `count` bytes; returns how many there were.
-    private mutating func skip(_ count: Int) throws(IOError) -> Int {
-        var left = count
-        while left > 0 {
-            if window.count == 0, try !fill(1) { break }
-            let n = min(left, window.count)
-            window.consume(n)
-            left -= n
+    /// Discards the `count` bytes of an oversized record's block without holding them, unless
+    /// a record starts inside them first (`WARC/` after a blank line, or at the start of a gzip
+    /// member): then its Content-Length lied, and the skip stops there. Returns the bytes
+    /// skipped and whether it stopped at a record.
+    private mutating func skipBlock(_ count: Int) throws(IOError) -> (skipped: Int, nextRecord: Bool) {
+        if try fill(5), window.starts(with: "WARC/") { return (0, true) }
+        let overlap = 8
+        var skipped = 0
+        while skipped < count {
+            try fill(min(count - skipped, 1 << 20) + overlap)
+            let span = min(count - skipped, window.count)
+            if span == 0 { break }
+            let start = window.offset
+            let members = Set(memberStarts.keys.filter { $0 >= start && $0 < start + Int64(span) }.map { Int($0 - start) })
+            if let at = window.withBytes({ Self.recordStart($0, before: span, members: members) }) {
+                window.consume(at)
+                return (skipped + at, true)
+            }
+            // Keep a few bytes, so that a blank line and `WARC/` across two reads is seen.
+            let step = span == count - skipped || span <= overlap ? span : span - overlap
+            window.consume(step)
+            skipped += step
         }
-        return count - left
+        return (skipped, false)
+    }
+
+    /// The first position before `end` in `p` where a record starts: `WARC/` after a blank
+    /// line, or at one of the gzip member starts `members`.
+    private static func recordStart(_ p: UnsafeBufferPointer<UInt8>, before end: Int, members: Set<Int>) -> Int? {
+        func isWARC(_ at: Int) -> Bool { at + 5 <= p.count && p[at..<at + 5].elementsEqual("WARC/".utf8) }
+        let member = members.filter { $0 < end && isWARC($0) }.min()
+        let limit = member ?? end
+        var i = 0
+        while i < limit, let hit = memchr(p.baseAddress! + i, 0x0A, limit - i) {
+            let newline = p.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            let blankLine = newline >= 1 && p[newline - 1] == 0x0A
+                || newline >= 3 && p[newline - 1] == 0x0D && p[newline - 2] == 0x0A && p[newline - 3] == 0x0D
+            if blankLine, newline + 1 < limit, isWARC(newline + 1) { return newline + 1 }
+            i = newline + 1
+        }
+        return member
     }
 }
 
