@@ -281,7 +281,12 @@ struct ByteWindow {
                 end = length
             }
             if storage.count - end < room {
-                storage.append(contentsOf: repeatElement(0, count: max(end + room, storage.count * 2) - storage.count))
+                // Grown without zero-filling: only the live bytes are copied, the rest is read into.
+                let (old, live) = (storage, end)
+                storage = [UInt8](unsafeUninitializedCapacity: max(end + room, storage.count * 2)) { buffer, count in
+                    old.withUnsafeBufferPointer { buffer.baseAddress!.initialize(from: $0.baseAddress!, count: live) }
+                    count = buffer.count
+                }
             }
         }
         let from = end
