@@ -27,6 +27,8 @@ declare -A seeds=(
     [shard]="Tests/Fixtures/shards/set/*"
     [pipeline]="pipelines/*.json Tests/Fixtures/pipelines/*.json"
 )
+# Longest input: small enough for many executions a second; the fastText models stay whole.
+declare -A max_len=([warc]=16384 [html]=16384 [wikitext]=8192 [fasttext]=0 [tiktoken]=4096 [hf_tokenizer]=8192 [shard]=8192 [pipeline]=4096)
 if [ -z "${seeds[$target]+x}" ]; then
     echo "error: unknown fuzz target '$target' (valid: ${!seeds[*]})" >&2
     exit 2
@@ -44,7 +46,7 @@ for kept in Tests/Fixtures/fuzz/"$target"/*; do [ -f "$kept" ] && cp -n "$kept" 
 log=$scratch/fuzz-$target.log
 set +e
 ASAN_OPTIONS=detect_leaks=0 nice -n 10 "$scratch/release/fuzz-$target" "$corpus" \
-    -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -artifact_prefix="$crashes/" -print_final_stats=1 "$@" 2>&1 | tee "$log" | grep -E "^(#[0-9]+ +(INITED|DONE)|==[0-9]+==|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb)|Test unit written"
+    -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -artifact_prefix="$crashes/" -print_final_stats=1 -max_len="${max_len[$target]}" "$@" 2>&1 | tee "$log" | grep -E "^(#[0-9]+ +(INITED|DONE)|==[0-9]+==|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb)|Test unit written"
 status=${PIPESTATUS[0]}
 set -e
 echo "fuzz-$target: exit $status, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') executions in ${seconds} s; crashes: $(ls "$crashes" | wc -l) in $crashes"

@@ -7,25 +7,19 @@ import Testing
 /// error, nothing partial is left under a final name or marked done, and the same run without
 /// the limit then completes with the output of a run that never failed.
 @Suite struct DiskFullTests {
-    /// Two JSONL files of 600 documents of 150 pseudo-random words each, and a pipeline that
-    /// tokenizes them into one shard: parts of ~240 KB, a shard of ~640 KB, provenance ~200 KB.
-    static func makeCorpus(in space: Workspace) throws {
+    /// JSONL files of pseudo-random words, `documents` documents of `words` words in each.
+    static func writeDocuments(in space: Workspace, files: [(name: String, documents: Int, words: Int)]) throws {
         var random = SeededRandom(state: 7)
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        let words = (0..<5000).map { _ in String((0..<Int.random(in: 2...9, using: &random)).map { _ in letters.randomElement(using: &random)! }) }
-        for file in 0..<2 {
+        let vocabulary = (0..<5000).map { _ in String((0..<Int.random(in: 2...9, using: &random)).map { _ in letters.randomElement(using: &random)! }) }
+        for file in files {
             var lines = ""
-            for i in 0..<600 {
-                let text = (0..<150).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
-                lines += #"{"id": "\#(file)-\#(i)", "text": "\#(text)"}"# + "\n"
+            for i in 0..<file.documents {
+                let text = (0..<file.words).map { _ in vocabulary.randomElement(using: &random)! }.joined(separator: " ")
+                lines += #"{"id": "\#(file.name)-\#(i)", "text": "\#(text)"}"# + "\n"
             }
-            try space.write("data/part-\(file).jsonl", lines)
+            try space.write("data/\(file.name).jsonl", lines)
         }
-        try space.write("pipeline.json", """
-            {"name": "disk-full", "inputs": [{"format": "jsonl", "paths": ["data/*.jsonl"]}],
-             "stages": [{"type": "normalize"}, {"type": "tokenize", "tokenizer": "\(root)/Tests/Fixtures/tokenizer/gpt2.tiktoken", "pattern": "gpt2"}],
-             "output": "run"}
-            """)
     }
 
     /// `curate ARGUMENTS` in `space` with files limited to `bytes`.
@@ -44,18 +38,31 @@ import Testing
         return files
     }
 
-    /// The limits: provenance cannot be created (the run refuses to start, status 2), a part
-    /// cannot be written (the first phase fails), the shard cannot be written (the tokenize
-    /// barrier fails).
+    /// The limits and corpora: provenance cannot be created (the run refuses to start, status
+    /// 2); a part cannot be written while the reader is still many batches ahead (the task
+    /// fails); the shard cannot be written (the tokenize barrier fails). Parts are ~120 KB for
+    /// the tokenize pipeline, its shard ~640 KB and provenance ~200 KB; the large file's part
+    /// in the other is ~1.4 MB.
     @Test(arguments: [
-        (60_000, 2, "provenance database: disk I/O error"),
-        (150_000, 1, "run/work/phase-0/.part-00000.jsonl.zst.tmp: write failed: File too large"),
-        (400_000, 1, "run/shards/.shard-00000.tok.zst.tmp: write failed: File too large"),
+        (60_000, "tokenize", 2, "provenance database: disk I/O error"),
+        (300_000, "normalize", 1, "run/docs/.part-00001.jsonl.zst.tmp: write failed: File too large"),
+        (400_000, "tokenize", 1, "run/shards/.shard-00000.tok.zst.tmp: write failed: File too large"),
     ])
-    func aFailedWriteLeavesNothingMarkedCompleteAndTheRunResumes(limit: Int, status: Int32, error: String) throws {
+    func aFailedWriteLeavesNothingMarkedCompleteAndTheRunResumes(limit: Int, pipeline: String, status: Int32, error: String) throws {
         let space = try Workspace()
         defer { space.remove() }
-        try Self.makeCorpus(in: space)
+        let stages: String
+        let documents: Int
+        if pipeline == "tokenize" {
+            try Self.writeDocuments(in: space, files: [("a", 600, 150), ("b", 600, 150)])
+            stages = #"[{"type": "normalize"}, {"type": "tokenize", "tokenizer": "\#(root)/Tests/Fixtures/tokenizer/gpt2.tiktoken", "pattern": "gpt2"}]"#
+            documents = 1200
+        } else {
+            try Self.writeDocuments(in: space, files: [("a", 50, 150), ("b", 3000, 150), ("c", 50, 150)])
+            stages = #"[{"type": "normalize"}, {"type": "length", "min_words": 5}]"#
+            documents = 3100
+        }
+        try space.pipeline(inputs: #"[{"format": "jsonl", "paths": ["data/*.jsonl"]}]"#, stages: stages)
         #expect(try space.curate(["run", "pipeline.json", "--output", "reference", "--no-report"]).status == 0)
         let expected = try Self.outputs(space.path("reference"))
 
@@ -79,7 +86,7 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try Self.outputs(space.path("run")) == expected)
         let store = try space.store()
-        #expect(try store.query("SELECT COUNT(*) FROM documents") == [["1200"]])
+        #expect(try store.query("SELECT COUNT(*) FROM documents") == [[String(documents)]])
         #expect(try store.query("PRAGMA integrity_check") == [["ok"]])
     }
 }
