@@ -9,7 +9,9 @@ import CZlib
 ///
 /// It notes where each member starts, in the file and in the output, so that a reader can
 /// name a record by its member's offset. With `recovering`, a corrupt member is noted in
-/// `problems` and decoding goes on at the next gzip header instead of failing.
+/// `problems` and decoding goes on at the next gzip header after the start of the corrupt
+/// member (when its bytes are still buffered, else after the point of failure), so that a
+/// member cut short does not take the next one with it.
 public final class GzipDecoder: ByteStream {
     /// Where a gzip member starts: its offset in the file and in the decompressed stream.
     public struct MemberStart: Sendable, Equatable {
@@ -29,6 +31,8 @@ public final class GzipDecoder: ByteStream {
     /// Members that expand beyond this go through zlib instead.
     static let wholeOutputLimit = 64 << 20
     private var inMember = false
+    /// Compressed offset of the member being streamed through zlib.
+    private var memberOffset: Int64 = 0
     private let recovering: Bool
     private var produced: Int64 = 0
     /// Member starts not yet taken by `takeMemberStarts`.
@@ -84,7 +88,8 @@ public final class GzipDecoder: ByteStream {
                 throw input.truncated("gzip")
             }
             if !inMember {
-                memberStarts.append(MemberStart(compressed: input.consumed, decompressed: produced))
+                memberOffset = input.consumed
+                memberStarts.append(MemberStart(compressed: memberOffset, decompressed: produced))
                 inMember = true
             }
             stream.next_in = input.pointer
@@ -107,6 +112,7 @@ public final class GzipDecoder: ByteStream {
                 problems.append(error)
                 inflateReset(&stream)
                 inMember = false
+                _ = input.rewind(to: memberOffset + 1)
                 try skipToNextMember()
             }
             if count > 0 { return count }

@@ -68,6 +68,36 @@ import Testing
         ])
     }
 
+    @Test func aDamagedGzipMemberCostsOnlyItsRecord() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        let one = try compress(warcRecord(id: "1", uri: "http://example.com/1", block: Array(String(repeating: "one ", count: 50).utf8)), with: "gzip")
+        let two = try compress(warcRecord(id: "2", uri: "http://example.com/2", block: (0..<10240).map { UInt8($0 % 256) }), with: "gzip")
+        let three = try compress(warcRecord(id: "3", uri: "http://example.com/3", block: Array(String(repeating: "three ", count: 50).utf8)), with: "gzip")
+        // Cut in half: zlib reads on into the next member's bytes before it fails. Without its
+        // length: the next member's first bytes are taken for it. A wrong CRC.
+        try space.write("cut.warc.gz", one + two.prefix(two.count / 2) + three)
+        try space.write("no-length.warc.gz", one + two.dropLast(4) + three)
+        try space.write("bad-crc.warc.gz", one + two.dropLast(8) + [0, 0, 0, 0] + two.suffix(4) + three)
+        try space.pipeline(inputs: #"[{"format": "warc", "mime_types": [], "paths": ["*.warc.gz"]}]"#)
+        let result = try space.curate(["run", "pipeline.json", "--no-report"])
+        #expect(result.status == 0)
+        let (a, b) = (one.count, one.count + two.count)
+        let errors = try space.errors()
+        #expect(errors.map { [$0[0], $0[1], $0[2]] } == [
+            ["bad-crc.warc.gz", String(a), "corrupt_input"], ["cut.warc.gz", String(a), "corrupt_input"], ["no-length.warc.gz", String(a), "corrupt_input"],
+        ])
+        #expect(errors.map { $0[3]!.contains("corrupt gzip data: incorrect") } == [true, true, true])
+        let documents = try space.documents().filter { $0[2] != "error" }.map { [$0[0], $0[1]] }
+        #expect(documents == [
+            ["bad-crc.warc.gz", "urn:uuid:1"], ["bad-crc.warc.gz", "urn:uuid:3"],
+            ["cut.warc.gz", "urn:uuid:1"], ["cut.warc.gz", "urn:uuid:3"],
+            ["no-length.warc.gz", "urn:uuid:1"], ["no-length.warc.gz", "urn:uuid:3"],
+        ])
+        let offsets = try space.store().query("SELECT i.path, d.offset FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.doc_id = 'urn:uuid:3' ORDER BY i.path")
+        #expect(offsets == [["bad-crc.warc.gz", String(b)], ["cut.warc.gz", String(a + two.count / 2)], ["no-length.warc.gz", String(b - 4)]])
+    }
+
     @Test func invalidUTF8AndNULBytesAreRepairedNotFatal() throws {
         let space = try workspace("hostile/invalid-utf8-and-nul.jsonl", "hostile/nul-bytes.txt")
         defer { space.remove() }
