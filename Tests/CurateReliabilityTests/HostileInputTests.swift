@@ -259,6 +259,21 @@ import Testing
         #expect(documents == ["ok"])
     }
 
+    @Test func aDeviceOrFIFOWhereAFileWasExpectedIsRefusedNotReadForever() throws {
+        let space = try Workspace()
+        defer { space.remove() }
+        try FileManager.default.createSymbolicLink(atPath: space.path("zero.jsonl"), withDestinationPath: "/dev/zero")
+        #expect(mkfifo(space.path("fifo.jsonl"), 0o644) == 0)
+        try space.write("ok.jsonl", #"{"id": "ok", "text": "fine"}"# + "\n")
+        try space.pipeline(inputs: #"[{"format": "jsonl", "paths": ["*.jsonl"]}]"#)
+        let result = try space.curate(["run", "pipeline.json", "--no-report"])
+        #expect(result.status == 0)
+        let message = "is a device, FIFO or socket, expected a file"
+        #expect(warnings(result).sorted() == ["fifo.jsonl: at byte 0: \(message)", "zero.jsonl: at byte 0: \(message)"])
+        let documents = try space.store().query("SELECT i.path, d.status, d.reason FROM documents d JOIN inputs i ON i.id = d.input_id ORDER BY i.path")
+        #expect(documents == [["fifo.jsonl", "error", "corrupt_input"], ["ok.jsonl", "kept", nil], ["zero.jsonl", "error", "corrupt_input"]])
+    }
+
     @Test func anUnreadableFileIsRecordedAndTheOthersRead() throws {
         let space = try Workspace()
         defer { space.remove() }
