@@ -44,10 +44,11 @@ for seed in ${seeds[$target]}; do cp -n "$seed" "$corpus/" 2>/dev/null || true; 
 for kept in Tests/Fixtures/fuzz/"$target"/*; do [ -f "$kept" ] && cp -n "$kept" "$corpus/"; done
 
 log=$scratch/fuzz-$target.log
+started=$SECONDS
 set +e
 ASAN_OPTIONS=detect_leaks=0 nice -n 10 "$scratch/release/fuzz-$target" "$corpus" \
     -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -artifact_prefix="$crashes/" -print_final_stats=1 -max_len="${max_len[$target]}" "$@" 2>&1 | tee "$log" | grep -E "^(#[0-9]+ +(INITED|DONE)|==[0-9]+==|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb)|Test unit written"
 status=${PIPESTATUS[0]}
 set -e
-echo "fuzz-$target: exit $status, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') executions in ${seconds} s; crashes: $(ls "$crashes" | wc -l) in $crashes"
+echo "fuzz-$target: exit $status, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') executions in $((SECONDS - started)) s; crashes: $(ls "$crashes" | wc -l) in $crashes"
 exit "$status"
