@@ -13,6 +13,13 @@ import CZlib
 /// member (when its bytes are still buffered, else after the point of failure), so that a
 /// member cut short does not take the next one with it.
 public final class GzipDecoder: ByteStream {
+    /// A corrupt or cut-off member skipped while recovering: where it starts in the file, and
+    /// what is wrong (with the offset where it was found).
+    public struct Problem: Sendable, Equatable {
+        public let member: Int64
+        public let error: IOError
+    }
+
     /// Where a gzip member starts: its offset in the file and in the decompressed stream.
     public struct MemberStart: Sendable, Equatable {
         public let compressed: Int64
@@ -38,7 +45,7 @@ public final class GzipDecoder: ByteStream {
     /// Member starts not yet taken by `takeMemberStarts`.
     private var memberStarts: [MemberStart] = []
     /// Corruption skipped over while recovering, not yet taken by `takeProblems`.
-    private var problems: [IOError] = []
+    private var problems: [Problem] = []
 
     init(_ source: any ByteStream, path: String, recovering: Bool = false) throws(IOError) {
         input = CompressedInput(source, path: path)
@@ -64,7 +71,7 @@ public final class GzipDecoder: ByteStream {
     }
 
     /// The corruption skipped since the last call (only when recovering).
-    public func takeProblems() -> [IOError] {
+    public func takeProblems() -> [Problem] {
         defer { problems.removeAll() }
         return problems
     }
@@ -82,7 +89,7 @@ public final class GzipDecoder: ByteStream {
                 guard inMember else { return 0 }
                 inMember = false
                 if recovering {
-                    problems.append(input.truncated("gzip"))
+                    problems.append(Problem(member: memberOffset, error: input.truncated("gzip")))
                     return 0
                 }
                 throw input.truncated("gzip")
@@ -109,7 +116,7 @@ public final class GzipDecoder: ByteStream {
             default:
                 let error = input.corrupt("gzip", stream.msg.map { String(cString: $0) } ?? "zlib error \(status)")
                 guard recovering else { throw error }
-                problems.append(error)
+                problems.append(Problem(member: memberOffset, error: error))
                 inflateReset(&stream)
                 inMember = false
                 _ = input.rewind(to: memberOffset + 1)

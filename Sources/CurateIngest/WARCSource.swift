@@ -20,7 +20,9 @@ struct WARCSource: RecordSource {
     private var resynchronizing = false
     private var finished = false
     /// Gzip corruption met while filling the window, not yet reported.
-    private var pendingProblem: IOError?
+    private var pendingProblem: GzipDecoder.Problem?
+    /// Offsets of the items returned so far: provenance keys documents by (input, offset).
+    private var returnedOffsets = Set<Int64>()
 
     /// The longest record header read before the record is declared corrupt.
     static let maxHeaderBytes = 1 << 20
@@ -37,13 +39,27 @@ struct WARCSource: RecordSource {
     mutating func next() -> SourceItem? {
         while !finished {
             do {
-                if let item = try nextItem() { return item }
+                if let item = try nextItem() { return distinct(item) }
             } catch {
                 finished = true
-                return .corrupt(offset: window.offset, message: error.detail)
+                return distinct(.corrupt(offset: window.offset, message: error.detail))
             }
         }
         return nil
+    }
+
+    /// `item`, moved to the next free offset if an earlier item has its offset. Offsets are
+    /// those of gzip members (compressed) or of the decompressed stream, which in a damaged
+    /// file can meet; a record of a well-formed file is never moved.
+    private mutating func distinct(_ item: SourceItem) -> SourceItem {
+        switch item {
+        case var .record(record):
+            while !returnedOffsets.insert(record.offset).inserted { record.offset += 1 }
+            return .record(record)
+        case .corrupt(var offset, let message):
+            while !returnedOffsets.insert(offset).inserted { offset += 1 }
+            return .corrupt(offset: offset, message: message)
+        }
     }
 
     /// The next wanted record or problem; nil when a record was skipped or at the end
@@ -52,7 +68,7 @@ struct WARCSource: RecordSource {
         if let problem = pendingProblem {
             pendingProblem = nil
             resynchronizing = true
-            return .corrupt(offset: problem.offset ?? window.offset, message: problem.detail)
+            return .corrupt(offset: problem.member, message: problem.error.detail)
         }
         try skipBlankLines()
         guard try fill(5) else {
@@ -107,7 +123,7 @@ struct WARCSource: RecordSource {
             let available = window.count - blockStart
             window.consume(blockStart)
             resynchronizing = true
-            let cause = pendingProblem.map { " (\($0.detail))" } ?? ""
+            let cause = pendingProblem.map { " (\($0.error.detail))" } ?? ""
             pendingProblem = nil
             return .corrupt(offset: offset, message: "truncated record: \(available) of \(length) bytes\(cause)")
         }
@@ -115,7 +131,7 @@ struct WARCSource: RecordSource {
             pendingProblem = nil
             window.consume(blockStart)
             resynchronizing = true
-            return .corrupt(offset: offset, message: problem.detail)
+            return .corrupt(offset: offset, message: problem.error.detail)
         }
         try fill(end + 4)
         let terminated = window.withBytes { bytes in
