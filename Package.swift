@@ -55,5 +55,22 @@ let package = Package(
         .testTarget(name: "CurateProvenanceTests", dependencies: ["CurateProvenance"]),
         .testTarget(name: "CurateRunnerTests", dependencies: ["CurateRunner"]),
         .testTarget(name: "CurateCLITests", dependencies: ["curate", "CurateProvenance"]),
+
+        // Reliability: hostile inputs, kill -9, disk full, fuzz regressions (issue 11). The fuzz
+        // entry points are a plain library, tested here; the libFuzzer executables below wrap them.
+        .target(name: "CurateFuzzing", dependencies: [
+            "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateTokenizer", "CurateShards", "CurateRunner",
+        ], path: "Fuzz/CurateFuzzing"),
+        .testTarget(name: "CurateReliabilityTests", dependencies: ["curate", "CurateProvenance", "CurateFuzzing"]),
     ]
 )
+
+/// libFuzzer executables, one per fuzz target, built only by scripts/fuzz.sh (CURATE_FUZZ=1):
+/// they have no `main` of their own, libFuzzer's is linked in by `-sanitize=fuzzer`.
+if Context.environment["CURATE_FUZZ"] == "1" {
+    for name in ["warc", "html", "wikitext", "fasttext", "tiktoken", "hf_tokenizer", "shard", "pipeline"] {
+        package.targets.append(.executableTarget(
+            name: "fuzz-" + name, dependencies: ["CurateFuzzing"], path: "Fuzz/Targets/" + name,
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

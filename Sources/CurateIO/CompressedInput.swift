@@ -27,6 +27,15 @@ final class CompressedInput {
 
     func consume(_ n: Int) { start += n }
 
+    /// Moves back to the compressed offset `offset` if its bytes are still in the buffer
+    /// (nothing was refilled since); returns whether it could.
+    func rewind(to offset: Int64) -> Bool {
+        let back = consumed - offset
+        guard back >= 0, back <= Int64(start) else { return false }
+        start -= Int(back)
+        return true
+    }
+
     /// Reads more when the buffer is empty; returns false once the source is exhausted.
     func fill() throws(IOError) -> Bool {
         if available > 0 { return true }

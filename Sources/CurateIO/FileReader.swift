@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Reads a file front to back in large chunks with `read(2)`.
+/// Reads a regular file front to back in large chunks with `read(2)`.
 public final class FileReader: ByteStream {
     public let path: String
     private let fd: Int32
@@ -13,6 +13,8 @@ public final class FileReader: ByteStream {
         var info = stat()
         guard stat(path, &info) == 0 else { throw IOError.system(path, "cannot open") }
         guard info.st_mode & S_IFMT != S_IFDIR else { throw IOError(path: path, "is a folder, expected a file") }
+        // A device or FIFO could be endless (/dev/zero) or block forever (a FIFO with no writer).
+        guard info.st_mode & S_IFMT == S_IFREG else { throw IOError(path: path, "is a device, FIFO or socket, expected a file") }
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError.system(path, "cannot open") }
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)

@@ -9,8 +9,17 @@ import CZlib
 ///
 /// It notes where each member starts, in the file and in the output, so that a reader can
 /// name a record by its member's offset. With `recovering`, a corrupt member is noted in
-/// `problems` and decoding goes on at the next gzip header instead of failing.
+/// `problems` and decoding goes on at the next gzip header after the start of the corrupt
+/// member (when its bytes are still buffered, else after the point of failure), so that a
+/// member cut short does not take the next one with it.
 public final class GzipDecoder: ByteStream {
+    /// A corrupt or cut-off member skipped while recovering: where it starts in the file, and
+    /// what is wrong (with the offset where it was found).
+    public struct Problem: Sendable, Equatable {
+        public let member: Int64
+        public let error: IOError
+    }
+
     /// Where a gzip member starts: its offset in the file and in the decompressed stream.
     public struct MemberStart: Sendable, Equatable {
         public let compressed: Int64
@@ -29,12 +38,14 @@ public final class GzipDecoder: ByteStream {
     /// Members that expand beyond this go through zlib instead.
     static let wholeOutputLimit = 64 << 20
     private var inMember = false
+    /// Compressed offset of the member being streamed through zlib.
+    private var memberOffset: Int64 = 0
     private let recovering: Bool
     private var produced: Int64 = 0
     /// Member starts not yet taken by `takeMemberStarts`.
     private var memberStarts: [MemberStart] = []
     /// Corruption skipped over while recovering, not yet taken by `takeProblems`.
-    private var problems: [IOError] = []
+    private var problems: [Problem] = []
 
     init(_ source: any ByteStream, path: String, recovering: Bool = false) throws(IOError) {
         input = CompressedInput(source, path: path)
@@ -60,7 +71,7 @@ public final class GzipDecoder: ByteStream {
     }
 
     /// The corruption skipped since the last call (only when recovering).
-    public func takeProblems() -> [IOError] {
+    public func takeProblems() -> [Problem] {
         defer { problems.removeAll() }
         return problems
     }
@@ -78,13 +89,14 @@ public final class GzipDecoder: ByteStream {
                 guard inMember else { return 0 }
                 inMember = false
                 if recovering {
-                    problems.append(input.truncated("gzip"))
+                    problems.append(Problem(member: memberOffset, error: input.truncated("gzip")))
                     return 0
                 }
                 throw input.truncated("gzip")
             }
             if !inMember {
-                memberStarts.append(MemberStart(compressed: input.consumed, decompressed: produced))
+                memberOffset = input.consumed
+                memberStarts.append(MemberStart(compressed: memberOffset, decompressed: produced))
                 inMember = true
             }
             stream.next_in = input.pointer
@@ -104,9 +116,10 @@ public final class GzipDecoder: ByteStream {
             default:
                 let error = input.corrupt("gzip", stream.msg.map { String(cString: $0) } ?? "zlib error \(status)")
                 guard recovering else { throw error }
-                problems.append(error)
+                problems.append(Problem(member: memberOffset, error: error))
                 inflateReset(&stream)
                 inMember = false
+                _ = input.rewind(to: memberOffset + 1)
                 try skipToNextMember()
             }
             if count > 0 { return count }

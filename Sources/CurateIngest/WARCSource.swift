@@ -1,5 +1,8 @@
 import CurateCore
 import CurateIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Splits a WARC file (plain, gzip per record or whole, zstd...) into records, keeping those
 /// whose WARC-Type is wanted. A record's offset is that of its gzip member in the file when
@@ -17,7 +20,9 @@ struct WARCSource: RecordSource {
     private var resynchronizing = false
     private var finished = false
     /// Gzip corruption met while filling the window, not yet reported.
-    private var pendingProblem: IOError?
+    private var pendingProblem: GzipDecoder.Problem?
+    /// Offsets of the items returned so far: provenance keys documents by (input, offset).
+    private var returnedOffsets = Set<Int64>()
 
     /// The longest record header read before the record is declared corrupt.
     static let maxHeaderBytes = 1 << 20
@@ -34,13 +39,27 @@ struct WARCSource: RecordSource {
     mutating func next() -> SourceItem? {
         while !finished {
             do {
-                if let item = try nextItem() { return item }
+                if let item = try nextItem() { return distinct(item) }
             } catch {
                 finished = true
-                return .corrupt(offset: window.offset, message: error.detail)
+                return distinct(.corrupt(offset: window.offset, message: error.detail))
             }
         }
         return nil
+    }
+
+    /// `item`, moved to the next free offset if an earlier item has its offset. Offsets are
+    /// those of gzip members (compressed) or of the decompressed stream, which in a damaged
+    /// file can meet; a record of a well-formed file is never moved.
+    private mutating func distinct(_ item: SourceItem) -> SourceItem {
+        switch item {
+        case var .record(record):
+            while !returnedOffsets.insert(record.offset).inserted { record.offset += 1 }
+            return .record(record)
+        case .corrupt(var offset, let message):
+            while !returnedOffsets.insert(offset).inserted { offset += 1 }
+            return .corrupt(offset: offset, message: message)
+        }
     }
 
     /// The next wanted record or problem; nil when a record was skipped or at the end
@@ -49,7 +68,7 @@ struct WARCSource: RecordSource {
         if let problem = pendingProblem {
             pendingProblem = nil
             resynchronizing = true
-            return .corrupt(offset: problem.offset ?? window.offset, message: problem.detail)
+            return .corrupt(offset: problem.member, message: problem.error.detail)
         }
         try skipBlankLines()
         guard try fill(5) else {
@@ -87,7 +106,10 @@ struct WARCSource: RecordSource {
         let type = header["WARC-Type"]?.lowercased() ?? ""
         if length > maxRecordBytes {
             window.consume(blockStart)
-            let skipped = try skip(length)
+            let (skipped, nextRecord) = try skipBlock(length)
+            if nextRecord {
+                return .corrupt(offset: offset, message: "record claims \(length) bytes, more than max_record_bytes (\(maxRecordBytes)), but the next record starts \(skipped) bytes into it; skipped to it")
+            }
             guard skipped == length else {
                 finished = true
                 return .corrupt(offset: offset, message: "truncated record: \(skipped) of \(length) bytes")
@@ -96,9 +118,12 @@ struct WARCSource: RecordSource {
         }
         let end = blockStart + length
         guard try fill(end) else {
+            // A Content-Length beyond the end of the file: cut off, or a lie; any record
+            // after it is found by resynchronizing.
             let available = window.count - blockStart
-            finished = true
-            let cause = pendingProblem.map { " (\($0.detail))" } ?? ""
+            window.consume(blockStart)
+            resynchronizing = true
+            let cause = pendingProblem.map { " (\($0.error.detail))" } ?? ""
             pendingProblem = nil
             return .corrupt(offset: offset, message: "truncated record: \(available) of \(length) bytes\(cause)")
         }
@@ -106,7 +131,7 @@ struct WARCSource: RecordSource {
             pendingProblem = nil
             window.consume(blockStart)
             resynchronizing = true
-            return .corrupt(offset: offset, message: problem.detail)
+            return .corrupt(offset: offset, message: problem.error.detail)
         }
         try fill(end + 4)
         let terminated = window.withBytes { bytes in
@@ -179,16 +204,47 @@ struct WARCSource: RecordSource {
         }
     }
 
-    /// Discards `count` bytes; returns how many there were.
-    private mutating func skip(_ count: Int) throws(IOError) -> Int {
-        var left = count
-        while left > 0 {
-            if window.count == 0, try !fill(1) { break }
-            let n = min(left, window.count)
-            window.consume(n)
-            left -= n
+    /// Discards the `count` bytes of an oversized record's block without holding them, unless
+    /// a record starts inside them first (`WARC/` after a blank line, or at the start of a gzip
+    /// member): then its Content-Length lied, and the skip stops there. Returns the bytes
+    /// skipped and whether it stopped at a record.
+    private mutating func skipBlock(_ count: Int) throws(IOError) -> (skipped: Int, nextRecord: Bool) {
+        if try fill(5), window.starts(with: "WARC/") { return (0, true) }
+        let overlap = 8
+        var skipped = 0
+        while skipped < count {
+            try fill(min(count - skipped, 1 << 20) + overlap)
+            let span = min(count - skipped, window.count)
+            if span == 0 { break }
+            let start = window.offset
+            let members = Set(memberStarts.keys.filter { $0 >= start && $0 < start + Int64(span) }.map { Int($0 - start) })
+            if let at = window.withBytes({ Self.recordStart($0, before: span, members: members) }) {
+                window.consume(at)
+                return (skipped + at, true)
+            }
+            // Keep a few bytes, so that a blank line and `WARC/` across two reads is seen.
+            let step = span == count - skipped || span <= overlap ? span : span - overlap
+            window.consume(step)
+            skipped += step
         }
-        return count - left
+        return (skipped, false)
+    }
+
+    /// The first position before `end` in `p` where a record starts: `WARC/` after a blank
+    /// line, or at one of the gzip member starts `members`.
+    private static func recordStart(_ p: UnsafeBufferPointer<UInt8>, before end: Int, members: Set<Int>) -> Int? {
+        func isWARC(_ at: Int) -> Bool { at + 5 <= p.count && p[at..<at + 5].elementsEqual("WARC/".utf8) }
+        let member = members.filter { $0 < end && isWARC($0) }.min()
+        let limit = member ?? end
+        var i = 0
+        while i < limit, let hit = memchr(p.baseAddress! + i, 0x0A, limit - i) {
+            let newline = p.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            let blankLine = newline >= 1 && p[newline - 1] == 0x0A
+                || newline >= 3 && p[newline - 1] == 0x0D && p[newline - 2] == 0x0A && p[newline - 3] == 0x0D
+            if blankLine, newline + 1 < limit, isWARC(newline + 1) { return newline + 1 }
+            i = newline + 1
+        }
+        return member
     }
 }
 
@@ -241,7 +297,12 @@ struct ByteWindow {
                 end = length
             }
             if storage.count - end < room {
-                storage.append(contentsOf: repeatElement(0, count: max(end + room, storage.count * 2) - storage.count))
+                // Grown without zero-filling: only the live bytes are copied, the rest is read into.
+                let (old, live) = (storage, end)
+                storage = [UInt8](unsafeUninitializedCapacity: max(end + room, storage.count * 2)) { buffer, count in
+                    old.withUnsafeBufferPointer { buffer.baseAddress!.initialize(from: $0.baseAddress!, count: live) }
+                    count = buffer.count
+                }
             }
         }
         let from = end

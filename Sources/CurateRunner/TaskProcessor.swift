@@ -84,7 +84,7 @@ struct TaskProcessor: Sendable {
             var sequence = 0
             func submit(_ file: Int, _ items: [SourceItem]) {
                 slots.wait()
-                guard !cancelled.withLock({ $0 }) else { return }
+                guard !cancelled.withLock({ $0 }) else { slots.signal(); return }
                 jobs.push(Job(sequence: sequence, file: file, items: items))
                 sequence += 1
             }

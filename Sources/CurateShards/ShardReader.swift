@@ -39,6 +39,7 @@ public final class ShardReader {
             offsets.append(offsets[i] + Int64(entry.compressedSize))
             tokens.append(tokens[i] + Int(entry.decompressedSize) / dtype.width)
         }
+        guard offsets[offsets.count - 1] <= entryBase - 8 else { throw ShardError(path: path, offset: entryBase, "the seek table's frames take \(offsets[offsets.count - 1]) bytes, more than the \(entryBase - 8) before it") }
         frameOffsets = offsets
         frameTokens = tokens
         tokenCount = tokens[tokens.count - 1]
@@ -100,6 +101,9 @@ public final class ShardReader {
         try wrap { try compressed.withUnsafeMutableBytes { try file.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<Int(entry.compressedSize)])) } }
         let expected = Int(entry.decompressedSize)
         let frame = "frame \(f) (bytes \(offset)..<\(offset + Int64(entry.compressedSize)))"
+        guard compressed.withUnsafeBytes({ ZSTD_getFrameContentSize($0.baseAddress, Int(entry.compressedSize)) }) == UInt64(expected) else {
+            throw ShardError(path: path, offset: offset, "\(frame) does not declare in its header the \(expected) bytes the seek table says")
+        }
         var frameSize = 0
         var written = 0
         let out = [UInt8](unsafeUninitializedCapacity: expected) { destination, count in

@@ -10,6 +10,9 @@ public struct Vocabulary: Sendable {
     /// The rank of each single byte.
     let byteRanks: [UInt32]
 
+    /// The most ids (largest rank + 1) a vocabulary may have.
+    public static let maxRanks = 1 << 22
+
     /// Number of ranks, counting gaps: one more than the largest.
     public var count: Int { present.count }
 
@@ -17,6 +20,11 @@ public struct Vocabulary: Sendable {
     public init(_ entries: [(bytes: [UInt8], rank: UInt32)]) throws(TokenizerError) {
         var map = ByteSequenceMap(capacity: entries.count)
         let size = (entries.map(\.rank).max().map { Int($0) + 1 }) ?? 0
+        // Tables are sized by the largest rank: a file claiming a rank in the billions (hostile
+        // or corrupt) would make them gigabytes. Real vocabularies stay far below 2^22 ids.
+        guard size <= max(Self.maxRanks, 2 * entries.count) else {
+            throw TokenizerError.invalidVocabulary("rank \(size - 1) is beyond the \(Self.maxRanks) ids a vocabulary may have")
+        }
         var lengths = [Int](repeating: -1, count: size)
         var byRank = [[UInt8]](repeating: [], count: size)
         for (bytes, rank) in entries {
