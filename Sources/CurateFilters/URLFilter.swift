@@ -109,38 +109,40 @@ public final class URLFilter: Stage {
         // One pass over the URL for its words and its banned sub-words. The words: runs of
         // ASCII letters and digits, and an empty word when the URL starts or ends with another
         // character (as Python's re.split gives them).
-        var banned = false
-        var softHashes: [UInt64] = []
-        @inline(__always) func visit(_ hash: UInt64) {
-            if bannedWords.contains(hash: hash) { banned = true }
-            if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
-        }
         let checkSubwords = bannedSubwords.stateCount > 1
-        let subwordFound: Bool = bannedSubwords.withStepper { stepper in
+        let (banned, softHashes, subwordFound) = bannedSubwords.withStepper { stepper in
             Self.lowerAlphanumeric.withUnsafeBufferPointer { lower in
+                var banned = false
+                var softHashes: [UInt64] = []
                 var found = false
                 var state = AhoCorasick.start
                 var word = HashedStringSet.Hasher()
                 var inWord = true
-                for byte in url {
-                    let folded = lower[Int(byte)]
+                var i = 0
+                while true {
+                    let end = i == url.count
+                    let folded = end ? 0 : lower[Int(url[i])]
                     if folded != 0 {
                         if !inWord {
                             inWord = true
                             word = HashedStringSet.Hasher()
                         }
-                        word.add(byte)
+                        word.add(url[i])
                         if checkSubwords && !found {
                             state = stepper.next(state, folded)
                             found = stepper.hasMatch(state)
                         }
-                    } else if inWord {
-                        visit(word.finish())
+                    } else if inWord || end {
+                        // A word ends, or the URL ends after another character (an empty word).
+                        let hash = inWord ? word.finish() : HashedStringSet.Hasher().finish()
+                        if bannedWords.contains(hash: hash) { banned = true }
+                        if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
                         inWord = false
                     }
+                    if end { break }
+                    i += 1
                 }
-                visit(inWord ? word.finish() : HashedStringSet.Hasher().finish())
-                return found
+                return (banned, softHashes, found)
             }
         }
         if banned { return .drop(reason: "url_filter:banned_words", metrics: []) }
