@@ -8,7 +8,7 @@ import Testing
         let text = ScalarText(Array("a\nb\nc\nd\ne\nf\na\nf\ng".utf8))
         let lines = text.split(on: 0x0A)
         var set = ScalarSpanSet(text: text, capacity: 1)
-        // Seventeen distinct lines force the table past its first 8 slots and beyond.
+        // Seventeen distinct lines: the table, made for 8 entries, grows twice.
         let many = ScalarText(Array((0..<17).map { "line \($0)" }.joined(separator: "\n").utf8))
         var big = ScalarSpanSet(text: many, capacity: 1)
         #expect(many.split(on: 0x0A).allSatisfy { big.insert($0) })
