@@ -4,7 +4,7 @@ public enum UTF8Bytes {
     public static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     /// Appends the UTF-8 encoding of `scalar` (which must be a valid scalar value).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func append(scalar: UInt32, to out: inout [UInt8]) {
         switch scalar {
         case ..<0x80:
@@ -26,7 +26,7 @@ public enum UTF8Bytes {
 
     /// The length of the valid UTF-8 sequence starting at `i`, or 0 if the bytes there are
     /// not a valid sequence (overlong forms, surrogates and values above U+10FFFF included).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func sequenceLength(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let b0 = p[i]
         if b0 < 0x80 { return 1 }
@@ -172,7 +172,7 @@ public enum UTF8Bytes {
 
 extension UTF8Bytes {
     /// Decodes the scalar of the valid sequence at `i` and its length.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func decode(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: UInt32, length: Int) {
         let b0 = UInt32(p[i])
         switch b0 {

@@ -143,7 +143,8 @@ public struct PublicSuffixList: Sendable {
     }
 
     private static func isFullStop(_ three: UnsafeBufferPointer<UInt8>) -> Bool {
-        three.elementsEqual(ideographicStop) || three.elementsEqual(fullwidthStop) || three.elementsEqual(halfwidthStop)
+        guard three[0] == 0xE3 || three[0] == 0xEF else { return false }
+        return three.elementsEqual(ideographicStop) || three.elementsEqual(fullwidthStop) || three.elementsEqual(halfwidthStop)
     }
 
     private static let ideographicStop: [UInt8] = [0xE3, 0x80, 0x82]

@@ -1,222 +1,272 @@
 /// A set of spans of a text, equal when their characters are equal; for counting repeated
 /// lines and paragraphs.
 struct ScalarSpanSet {
-    private var table: SliceTable
+    private let text: ScalarText
+    private var spans: [Range<Int>] = []
+    private var table: PositionTable
 
     init(text: ScalarText, capacity: Int) {
-        table = SliceTable(stream: text.scalars, capacity: capacity)
+        self.text = text
+        spans.reserveCapacity(capacity)
+        table = PositionTable(capacity: capacity)
     }
 
     /// Adds `span`; false when an equal span was already there.
     mutating func insert(_ span: Range<Int>) -> Bool {
-        table.find(span.lowerBound, span.upperBound).inserted
+        if spans.count == table.capacity { table.reserve(spans.count * 2) }
+        let position = spans.count
+        let found = spans.withUnsafeBufferPointer { spans in
+            text.scalars.withUnsafeBufferPointer { s in
+                var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(span.count)
+                for i in span { h = (h &+ UInt64(s[i])) &* 0x100_0000_01B3 }
+                return table.findOrInsert(PositionTable.mix(h), position) { k in
+                    let other = spans[k]
+                    guard other.count == span.count else { return false }
+                    var a = other.lowerBound, b = span.lowerBound
+                    while b < span.upperBound {
+                        if s[a] != s[b] { return false }
+                        a += 1
+                        b += 1
+                    }
+                    return true
+                }
+            }
+        }
+        if found == nil { spans.append(span) }
+        return found == nil
     }
 }
 
 /// The word n-gram measures of Gopher's repetition rules over one document's words.
+///
+/// Each word gets an id (the position of its first occurrence), so that n-grams compare as
+/// sequences of ids; n-grams of words run together compare by a hash of their characters,
+/// with the characters themselves compared when the words differ.
 struct WordNGrams {
-    /// The words, each followed by a separator that no character equals: n-grams compare
-    /// as word sequences (Python's `" ".join`).
-    private let joined: [UInt32]
-    private let joinedStart: [Int]
-    /// The words run together with nothing between (Python's `"".join`): "ab c" and "a bc"
-    /// are the same 2-gram here.
-    private let concatenated: [UInt32]
-    private let concatenatedStart: [Int]
-    private let count: Int
-    private let joinedHashes: PrefixHashes
-    private let concatenatedHashes: PrefixHashes
+    private let text: ScalarText
+    private let words: [Range<Int>]
+    /// Per word, the position of the first equal word.
+    private let ids: [Int32]
+    /// Characters before each word in the words run together; `count + 1` entries.
+    private let charStart: [Int]
+    /// Polynomial hashes of the words run together, at each word boundary.
+    private let runHash: [UInt64]
+    /// `base` to the power of each length, up to all the words' characters.
+    private let powers: [UInt64]
+    private var count: Int { ids.count }
 
-    private static let separator: UInt32 = 0x11_0000
+    private static let base: UInt64 = 0x100_0000_01B3
 
     init(text: ScalarText, words: [Range<Int>]) {
-        count = words.count
-        var joined: [UInt32] = [], concatenated: [UInt32] = []
-        var joinedStart: [Int] = [], concatenatedStart: [Int] = []
-        joined.reserveCapacity(text.count + count)
-        concatenated.reserveCapacity(text.count)
-        joinedStart.reserveCapacity(count + 1)
-        concatenatedStart.reserveCapacity(count + 1)
+        self.text = text
+        self.words = words
+        let count = words.count
+        var ids = [Int32](repeating: 0, count: count)
+        var charStart = [Int](repeating: 0, count: count + 1)
+        var runHash = [UInt64](repeating: 0, count: count + 1)
+        var table = PositionTable(capacity: count)
+        var total = 0
         text.scalars.withUnsafeBufferPointer { s in
-            for w in words {
-                joinedStart.append(joined.count)
-                concatenatedStart.append(concatenated.count)
-                for i in w {
-                    joined.append(s[i])
-                    concatenated.append(s[i])
+            words.withUnsafeBufferPointer { w in
+                var run: UInt64 = 0
+                for k in 0..<count {
+                    let word = w[k]
+                    var h: UInt64 = 0
+                    for i in word {
+                        h = h &* Self.base &+ UInt64(s[i]) &+ 1
+                        run = run &* Self.base &+ UInt64(s[i]) &+ 1
+                    }
+                    total += word.count
+                    charStart[k + 1] = total
+                    runHash[k + 1] = run
+                    let first = table.findOrInsert(PositionTable.mix(h &+ UInt64(word.count)), k) { j in
+                        let other = w[j]
+                        guard other.count == word.count else { return false }
+                        var a = other.lowerBound, b = word.lowerBound
+                        while b < word.upperBound {
+                            if s[a] != s[b] { return false }
+                            a += 1
+                            b += 1
+                        }
+                        return true
+                    }
+                    ids[k] = Int32(first ?? k)
                 }
-                joined.append(Self.separator)
             }
         }
-        joinedStart.append(joined.count)
-        concatenatedStart.append(concatenated.count)
-        self.joined = joined
-        self.joinedStart = joinedStart
-        self.concatenated = concatenated
-        self.concatenatedStart = concatenatedStart
-        joinedHashes = PrefixHashes(joined)
-        concatenatedHashes = PrefixHashes(concatenated)
+        var powers = [UInt64](repeating: 1, count: total + 1)
+        powers.withUnsafeMutableBufferPointer { p in
+            var i = 1
+            while i <= total {
+                p[i] = p[i - 1] &* Self.base
+                i += 1
+            }
+        }
+        self.ids = ids
+        self.charStart = charStart
+        self.runHash = runHash
+        self.powers = powers
     }
 
     /// The characters of the most frequent n-gram (words joined by spaces) times its count;
     /// among equally frequent ones, the first to occur. Nil when there are fewer than n words.
     func topNGramChars(_ n: Int) -> Int? {
         guard count >= n else { return nil }
-        var table = SliceTable(stream: joined, hashes: joinedHashes, capacity: count - n + 1)
-        var counts: [Int] = []
-        var firstAt: [Int] = []
-        counts.reserveCapacity(count - n + 1)
-        for i in 0...(count - n) {
-            let found = table.find(joinedStart[i], joinedStart[i + n])
-            if found.inserted {
-                counts.append(1)
-                firstAt.append(i)
-            } else {
-                counts[found.id] += 1
+        var table = PositionTable(capacity: count - n + 1)
+        var counts = [Int32](repeating: 0, count: count - n + 1)
+        var best = 0, bestCount: Int32 = 0
+        ids.withUnsafeBufferPointer { ids in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for i in 0...(count - n) {
+                    var h: UInt64 = 0
+                    for k in i..<i + n { h = (h ^ UInt64(UInt32(bitPattern: ids[k]))) &* 0x9E37_79B9_7F4A_7C15 }
+                    let first = table.findOrInsert(PositionTable.mix(h), i) { j in
+                        for k in 0..<n where ids[j + k] != ids[i + k] { return false }
+                        return true
+                    } ?? i
+                    counts[first] += 1
+                    // Counts only grow, so a later n-gram wins only with a strictly higher count.
+                    if counts[first] > bestCount || (counts[first] == bestCount && first < best) {
+                        best = first
+                        bestCount = counts[first]
+                    }
+                }
             }
         }
-        var best = 0
-        for id in 1..<counts.count where counts[id] > counts[best] { best = id }
-        let i = firstAt[best]
-        let chars = joinedStart[i + n] - joinedStart[i] - 1
-        return chars * counts[best]
+        let chars = charStart[best + n] - charStart[best] + n - 1
+        return chars * Int(bestCount)
     }
 
     /// The characters of n-grams (words run together) that repeat an earlier one, scanning
     /// left to right and jumping past each repeat.
     func repeatedNGramChars(_ n: Int) -> Int {
         guard count >= n else { return 0 }
-        var table = SliceTable(stream: concatenated, hashes: concatenatedHashes, capacity: count - n + 1)
+        var table = PositionTable(capacity: count - n + 1)
         var repeated = 0
-        var i = 0
-        while i < count - n + 1 {
-            let lo = concatenatedStart[i], hi = concatenatedStart[i + n]
-            if table.find(lo, hi).inserted {
-                i += 1
-            } else {
-                repeated += hi - lo
-                i += n
+        ids.withUnsafeBufferPointer { ids in
+            charStart.withUnsafeBufferPointer { start in
+                runHash.withUnsafeBufferPointer { run in
+                    powers.withUnsafeBufferPointer { powers in
+                        var i = 0
+                        while i < count - n + 1 {
+                            let length = start[i + n] - start[i]
+                            let h = run[i + n] &- run[i] &* powers[length]
+                            let found = table.findOrInsert(PositionTable.mix(h), i) { j in
+                                guard start[j + n] - start[j] == length else { return false }
+                                var k = 0
+                                while k < n, ids[j + k] == ids[i + k] { k += 1 }
+                                return k == n || sameCharacters(j, i, n)
+                            }
+                            if found == nil {
+                                i += 1
+                            } else {
+                                repeated += length
+                                i += n
+                            }
+                        }
+                    }
+                }
             }
         }
         return repeated
     }
-}
 
-/// Polynomial hashes of every prefix of a stream, so that any slice hashes in constant time.
-struct PrefixHashes {
-    private let prefix: [UInt64]
-    private let powers: [UInt64]
-    private static let base: UInt64 = 0x100_0000_01B3
-
-    init(_ stream: [UInt32]) {
-        var prefix = [UInt64](repeating: 0, count: stream.count + 1)
-        var powers = [UInt64](repeating: 1, count: stream.count + 1)
-        for (i, c) in stream.enumerated() {
-            prefix[i + 1] = prefix[i] &* Self.base &+ UInt64(c) &+ 1
-            powers[i + 1] = powers[i] &* Self.base
+    /// Whether the `n` words from `a` and from `b`, run together, have the same characters.
+    private func sameCharacters(_ a: Int, _ b: Int, _ n: Int) -> Bool {
+        var left = WordRunReader(text: text, words: words[a..<a + n])
+        var right = WordRunReader(text: text, words: words[b..<b + n])
+        while let c = left.next() {
+            if c != right.next() { return false }
         }
-        self.prefix = prefix
-        self.powers = powers
-    }
-
-    @inline(__always) func hash(_ lo: Int, _ hi: Int) -> UInt64 {
-        let h = prefix[hi] &- prefix[lo] &* powers[hi - lo]
-        return (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        return right.next() == nil
     }
 }
 
-/// An open-addressing hash set of slices of one stream of values, compared by content;
-/// each distinct slice gets an id in insertion order.
-struct SliceTable {
-    private let stream: [UInt32]
-    private let prefixHashes: PrefixHashes?
-    private var slots: [Int32]
-    private struct Entry {
-        let hash: UInt64
-        let start: Int
-        let end: Int
+/// Reads the characters of consecutive words run together.
+private struct WordRunReader {
+    let text: ScalarText
+    let words: ArraySlice<Range<Int>>
+    private var word: Int
+    private var at: Int
+
+    init(text: ScalarText, words: ArraySlice<Range<Int>>) {
+        self.text = text
+        self.words = words
+        word = words.startIndex
+        at = words.first?.lowerBound ?? 0
     }
 
-    private var entries: [Entry] = []
-    private let mask: Int
+    mutating func next() -> UInt32? {
+        while word < words.endIndex {
+            if at < words[word].upperBound {
+                defer { at += 1 }
+                return text.scalars[at]
+            }
+            word += 1
+            if word < words.endIndex { at = words[word].lowerBound }
+        }
+        return nil
+    }
+}
 
-    init(stream: [UInt32], hashes: PrefixHashes? = nil, capacity: Int) {
-        self.stream = stream
-        prefixHashes = hashes
+/// An open-addressing hash table of positions (indices into the caller's items), keyed by
+/// 64-bit hashes; the caller says when two items are equal. A slot holds the hash's top 32
+/// bits (which also place it) and the position plus one (0: empty), so that most probes
+/// need no item comparison.
+struct PositionTable {
+    private var slots: [UInt64]
+    private var mask: Int
+    /// The number of entries the table takes before it must grow.
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
-        entries.reserveCapacity(capacity)
+        self.capacity = size / 2
     }
 
-    private func hash(_ lo: Int, _ hi: Int) -> UInt64 {
-        if let prefixHashes { return prefixHashes.hash(lo, hi) }
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(hi - lo)
-        stream.withUnsafeBufferPointer { s in
-            for i in lo..<hi {
-                h = (h ^ UInt64(s[i])) &* 0x100_0000_01B3
-                h ^= h >> 29
+    /// Mixes the bits of a hash so that both halves are usable.
+    @inline(__always)
+    static func mix(_ h: UInt64) -> UInt64 {
+        var z = h ^ (h >> 31)
+        z = z &* 0xBF58_476D_1CE4_E5B9
+        return z ^ (z >> 29)
+    }
+
+    /// The position of an entry with hash `hash` for which `same` is true; when there is
+    /// none, stores `position` and returns nil. At most ``capacity`` positions can be stored.
+    @inline(__always)
+    mutating func findOrInsert(_ hash: UInt64, _ position: Int, same: (Int) -> Bool) -> Int? {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        let mask = self.mask
+        return slots.withUnsafeMutableBufferPointer { slots in
+            var index = Int(truncatingIfNeeded: hash >> 32) & mask
+            while true {
+                let slot = slots[index]
+                if slot == 0 {
+                    slots[index] = tag | UInt64(position + 1)
+                    return nil
+                }
+                if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                    let other = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                    if same(other) { return other }
+                }
+                index = (index + 1) & mask
             }
         }
-        return h &* 0xBF58_476D_1CE4_E5B9
     }
 
-    private func equal(_ id: Int, _ lo: Int, _ hi: Int) -> Bool {
-        let a = entries[id].start, b = entries[id].end
-        guard b - a == hi - lo else { return false }
-        return stream.withUnsafeBufferPointer { s in
-            var k = 0
-            while k < hi - lo {
-                if s[a + k] != s[lo + k] { return false }
-                k += 1
-            }
-            return true
+    /// Makes room for `capacity` entries, keeping those stored.
+    mutating func reserve(_ capacity: Int) {
+        guard capacity > self.capacity else { return }
+        var grown = PositionTable(capacity: capacity)
+        for slot in slots where slot != 0 {
+            var index = Int(truncatingIfNeeded: slot >> 32) & grown.mask
+            while grown.slots[index] != 0 { index = (index + 1) & grown.mask }
+            grown.slots[index] = slot
         }
-    }
-
-    private func slot(_ h: UInt64, _ lo: Int, _ hi: Int) -> (index: Int, id: Int?) {
-        var index = Int(truncatingIfNeeded: h >> 20) & mask
-        while true {
-            let id = Int(slots[index])
-            if id < 0 { return (index, nil) }
-            if entries[id].hash == h, equal(id, lo, hi) { return (index, id) }
-            index = (index + 1) & mask
-        }
-    }
-
-    /// The id of the slice equal to `stream[lo..<hi]`, adding it when new.
-    mutating func find(_ lo: Int, _ hi: Int) -> (id: Int, inserted: Bool) {
-        let h = hash(lo, hi)
-        let (index, id) = slot(h, lo, hi)
-        if let id { return (id, false) }
-        let new = entries.count
-        if new * 2 >= slots.count {
-            grow()
-            return find(lo, hi)
-        }
-        slots[index] = Int32(new)
-        entries.append(Entry(hash: h, start: lo, end: hi))
-        return (new, true)
-    }
-
-    private mutating func grow() {
-        let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
-        let mask = size - 1
-        for id in 0..<entries.count {
-            var index = Int(truncatingIfNeeded: entries[id].hash >> 20) & mask
-            while slots[index] >= 0 { index = (index + 1) & mask }
-            slots[index] = Int32(id)
-        }
-        self = SliceTable(rebuilt: self, slots: slots, mask: mask)
-    }
-
-    private init(rebuilt old: SliceTable, slots: [Int32], mask: Int) {
-        stream = old.stream
-        prefixHashes = old.prefixHashes
-        self.slots = slots
-        self.mask = mask
-        entries = old.entries
+        self = grown
     }
 }

@@ -21,9 +21,12 @@ public struct TermMatcher: Sendable {
     public let terms: [String]
     public let boundaries: Boundaries
     private let automaton: AhoCorasick
-    /// Bit (a << 7 | b) is set when a term starts with ASCII bytes a, b or is the byte a alone
-    /// (lower-cased): the pairs where a whole-word walk can succeed.
-    private let asciiPairs: [UInt64]
+    /// Bit (a << 7 | b) is set when a term is the ASCII bytes a, b or the byte a alone
+    /// (lower-cased); then bit ``asciiPairBits`` + (hash of a, b, c) is set when a longer term
+    /// starts with the ASCII bytes a, b, c: the starts where a whole-word walk can succeed.
+    private let asciiStarts: [UInt64]
+    private static let asciiPairBits = 128 * 128
+    private static let tripleHashBits = 15
 
     /// A matcher for `terms`; empty terms never match.
     public init(terms: [String], boundaries: Boundaries = .words) {
@@ -31,17 +34,25 @@ public struct TermMatcher: Sendable {
         self.boundaries = boundaries
         let patterns = terms.map { WordCharacters.lowercased(Array($0.utf8)) }
         automaton = AhoCorasick(patterns: patterns)
-        var pairs = [UInt64](repeating: 0, count: 128 * 128 / 64)
-        func set(_ index: Int) { pairs[index >> 6] |= 1 << UInt64(index & 63) }
+        var starts = [UInt64](repeating: 0, count: (Self.asciiPairBits + 1 << Self.tripleHashBits) / 64)
+        func set(_ index: Int) { starts[index >> 6] |= 1 << UInt64(index & 63) }
         for pattern in patterns where !pattern.isEmpty && pattern[0] < 0x80 {
             let first = Int(pattern[0]) << 7
             if pattern.count == 1 {
                 for next in 0..<128 { set(first | next) }
-            } else if pattern[1] < 0x80 {
+            } else if pattern.count == 2, pattern[1] < 0x80 {
                 set(first | Int(pattern[1]))
+            } else if pattern[1] < 0x80, pattern[2] < 0x80 {
+                set(Self.asciiPairBits + Self.tripleHash(pattern[0], pattern[1], pattern[2]))
             }
         }
-        asciiPairs = pairs
+        asciiStarts = starts
+    }
+
+    @inline(__always)
+    private static func tripleHash(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        let key = UInt32(a) << 14 | UInt32(b) << 7 | UInt32(c)
+        return Int((key &* 0x9E37_79B1) >> UInt32(32 - tripleHashBits))
     }
 
     /// Calls `body` with the index in ``terms`` of every occurrence in `text`; `body` returns
@@ -61,15 +72,15 @@ public struct TermMatcher: Sendable {
     /// character either.
     private func forEachWholeWordMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Bool) {
         Self.byteKinds.withUnsafeBufferPointer { kinds in
-            asciiPairs.withUnsafeBufferPointer { pairs in
+            asciiStarts.withUnsafeBufferPointer { starts in
                 automaton.withStepper { stepper in
                     var stop = false
 
                     /// Walks the trie from the scalar `start` reads next, reporting terms that end before
                     /// a non-word character.
-                    func walk(_ start: FoldedScalarReader) {
+                    func walk(_ start: FoldedScalarReader, from initial: Int32 = AhoCorasick.start) {
                         var walker = start
-                        var state = AhoCorasick.start
+                        var state = initial
                         while !stop, let (scalar, _) = walker.next() {
                             guard let next = Self.trieStep(stepper, state, scalar) else { return }
                             state = next
@@ -82,14 +93,41 @@ public struct TermMatcher: Sendable {
                         }
                     }
 
+                    /// The same walk from ASCII byte `start`, reading bytes directly while they are ASCII.
+                    func walkASCII(_ start: Int) {
+                        var state = AhoCorasick.start
+                        var j = start
+                        while j < text.count {
+                            let byte = text[j]
+                            if byte >= 0x80 { return walk(FoldedScalarReader(text: text, at: j), from: state) }
+                            guard let next = stepper.child(state, byte &- 0x41 < 26 ? byte | 0x20 : byte) else { return }
+                            state = next
+                            j += 1
+                            guard stepper.isPattern(state) else { continue }
+                            if j < text.count {
+                                let after = text[j]
+                                if after < 0x80 {
+                                    if kinds[Int(after)] == Self.asciiWord { continue }
+                                } else {
+                                    var reader = FoldedScalarReader(text: text, at: j)
+                                    if let (_, followedByWord) = reader.next(), followedByWord { continue }
+                                }
+                            }
+                            automaton.forEachPattern(at: state) { id in
+                                if !stop && !body(Int(id)) { stop = true }
+                            }
+                            if stop { return }
+                        }
+                    }
+
                     var i = 0
                     var previousIsWord = false
                     while i < text.count && !stop {
                         let byte = text[i]
                         let kind = kinds[Int(byte)]
                         if kind != Self.nonASCII {
-                            if !previousIsWord && Self.mayStart(byte, i + 1 < text.count ? text[i + 1] : 0x20, pairs) {
-                                walk(FoldedScalarReader(text: text, at: i))
+                            if !previousIsWord && Self.mayStart(byte, i + 1 < text.count ? text[i + 1] : 0x20, i + 2 < text.count ? text[i + 2] : 0x20, starts) {
+                                walkASCII(i)
                             }
                             i += 1
                             previousIsWord = kind == Self.asciiWord
@@ -121,13 +159,18 @@ public struct TermMatcher: Sendable {
         b >= 0x80 ? nonASCII : FoldedScalarReader.isASCIIWord(UInt8(b)) ? asciiWord : asciiOther
     }
 
-    /// Whether a term may start with ASCII `byte` followed by `next` (lower-cased): a term is
-    /// that one byte, or starts with the two, or `next` is not ASCII.
+    /// Whether a term may start with ASCII `byte` followed by `next` and `third` (compared
+    /// lower-cased): a term is that one byte or those two, or starts with the three (up to
+    /// hash collisions), or a byte that is not ASCII comes first.
     @inline(__always)
-    private static func mayStart(_ byte: UInt8, _ next: UInt8, _ pairs: UnsafeBufferPointer<UInt64>) -> Bool {
+    private static func mayStart(_ byte: UInt8, _ next: UInt8, _ third: UInt8, _ starts: UnsafeBufferPointer<UInt64>) -> Bool {
         guard next < 0x80 else { return true }
-        let index = Int(byte &- 0x41 < 26 ? byte | 0x20 : byte) << 7 | Int(next &- 0x41 < 26 ? next | 0x20 : next)
-        return pairs[index >> 6] & (1 << UInt64(index & 63)) != 0
+        let a = byte &- 0x41 < 26 ? byte | 0x20 : byte, b = next &- 0x41 < 26 ? next | 0x20 : next
+        let pair = Int(a) << 7 | Int(b)
+        if starts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 { return true }
+        guard third < 0x80 else { return true }
+        let triple = asciiPairBits + tripleHash(a, b, third &- 0x41 < 26 ? third | 0x20 : third)
+        return starts[triple >> 6] & (1 << UInt64(triple & 63)) != 0
     }
 
     /// The trie state after the UTF-8 bytes of `scalar`, or nil when no term continues so.

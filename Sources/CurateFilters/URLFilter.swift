@@ -62,7 +62,7 @@ public final class URLFilter: Stage {
             var hashes: [UInt64] = []
             for path in options.paths(option) ?? [] {
                 try WordListFile.forEachStrippedLine(path, option: option) { line in
-                    hashes.append(normalized ? HashedStringSet.hash(normalizedWord(line)) : HashedStringSet.hash(line))
+                    hashes.append(normalized ? wordHash(normalizedWord(line)) : HashedStringSet.hash(line))
                 }
             }
             return HashedStringSet(hashes: hashes)
@@ -92,50 +92,78 @@ public final class URLFilter: Stage {
     public func judge(_ url: UnsafeBufferPointer<UInt8>) -> Verdict {
         if domains.count > 0 {
             let reason: String? = suffixes.withDomains(ofURL: url) { registered, fqdn in
-                if domains.contains(hash: HashedStringSet.hash(registered)) { return "url_filter:domain" }
-                if domains.contains(hash: HashedStringSet.hash(fqdn)) { return "url_filter:subdomain" }
+                // Both lookups before either answer is used, so that their cache misses overlap.
+                let registeredHash = HashedStringSet.hash(registered)
+                let sameHost = registered.baseAddress == fqdn.baseAddress && registered.count == fqdn.count
+                let fqdnHash = sameHost ? registeredHash : HashedStringSet.hash(fqdn)
+                let registeredListed = domains.contains(hash: registeredHash)
+                let fqdnListed = !sameHost && domains.contains(hash: fqdnHash)
+                if registeredListed { return "url_filter:domain" }
+                if fqdnListed { return "url_filter:subdomain" }
                 return nil
             }
             if let reason { return .drop(reason: reason, metrics: []) }
         }
         if urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url)) { return .drop(reason: "url_filter:url", metrics: []) }
 
-        // The URL's words: runs of ASCII letters and digits, and an empty word when the URL
-        // starts or ends with another character (as Python's re.split gives them).
-        var banned = false
-        var softHashes: [UInt64] = []
-        func visit(_ word: UnsafeBufferPointer<UInt8>) {
-            let hash = HashedStringSet.hash(word)
-            if bannedWords.contains(hash: hash) { banned = true }
-            if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
-        }
-        var start = 0
-        var i = 0
-        while true {
-            while i < url.count && Self.isAlphanumeric(url[i]) { i += 1 }
-            visit(UnsafeBufferPointer(rebasing: url[start..<i]))
-            if i == url.count { break }
-            while i < url.count && !Self.isAlphanumeric(url[i]) { i += 1 }
-            start = i
+        // One pass over the URL for its words and its banned sub-words. The words: runs of
+        // ASCII letters and digits, and an empty word when the URL starts or ends with another
+        // character (as Python's re.split gives them).
+        let checkSubwords = bannedSubwords.stateCount > 1
+        let (banned, softHashes, subwordFound) = bannedSubwords.withStepper { stepper in
+            Self.lowerAlphanumeric.withUnsafeBufferPointer { lower in
+                var banned = false
+                var softHashes: [UInt64] = []
+                var found = false
+                var state = AhoCorasick.start
+                var word = HashedStringSet.Hasher()
+                var inWord = true
+                var i = 0
+                while true {
+                    let end = i == url.count
+                    let folded = end ? 0 : lower[Int(url[i])]
+                    if folded != 0 {
+                        if !inWord {
+                            inWord = true
+                            word = HashedStringSet.Hasher()
+                        }
+                        word.add(url[i])
+                        if checkSubwords && !found {
+                            state = stepper.next(state, folded)
+                            found = stepper.hasMatch(state)
+                        }
+                    } else if inWord || end {
+                        // A word ends, or the URL ends after another character (an empty word).
+                        let hash = inWord ? word.finish() : HashedStringSet.Hasher().finish()
+                        if bannedWords.contains(hash: hash) { banned = true }
+                        if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
+                        inWord = false
+                    }
+                    if end { break }
+                    i += 1
+                }
+                return (banned, softHashes, found)
+            }
         }
         if banned { return .drop(reason: "url_filter:banned_words", metrics: []) }
         if softHashes.count >= softWordThreshold {
             return .drop(reason: "url_filter:soft_banned_words", metrics: [Metric("soft_banned_words", Double(softHashes.count))])
         }
-        if bannedSubwords.stateCount > 1 && bannedSubwordOccurs(url) { return .drop(reason: "url_filter:banned_subwords", metrics: []) }
+        if subwordFound { return .drop(reason: "url_filter:banned_subwords", metrics: []) }
         return .keep
     }
 
-    /// Whether a banned sub-word occurs in the URL's letters and digits, lower-cased.
-    private func bannedSubwordOccurs(_ url: UnsafeBufferPointer<UInt8>) -> Bool {
-        bannedSubwords.withStepper { stepper in
-            var state = AhoCorasick.start
-            for byte in url where Self.isAlphanumeric(byte) {
-                state = stepper.next(state, byte &- 0x41 < 26 ? byte | 0x20 : byte)
-                if stepper.hasMatch(state) { return true }
-            }
-            return false
-        }
+    /// Each byte lower-cased when it is an ASCII letter or digit, else 0.
+    private static let lowerAlphanumeric: [UInt8] = (0..<256).map { b in
+        let byte = UInt8(b)
+        return isAlphanumeric(byte) ? (byte &- 0x41 < 26 ? byte | 0x20 : byte) : 0
+    }
+
+    /// The hash of a word, as the word lists are kept.
+    static func wordHash(_ word: [UInt8]) -> UInt64 {
+        var hasher = HashedStringSet.Hasher()
+        for byte in word { hasher.add(byte) }
+        return hasher.finish()
     }
 
     @inline(__always)

@@ -60,6 +60,15 @@ private func matches(_ matcher: TermMatcher, _ text: String) -> [String] { match
         #expect(matches(matcher, "a b cé, CÉ ÉA ab") == ["a", "cé", "cé", "éa"])
     }
 
+    @Test func startsAreScreenedByTheirFirstThreeBytesOnly() {
+        let matcher = TermMatcher(terms: ["xy", "abcd", "abé", "ab c"])
+        // Two-byte terms at the very end, longer terms whose third byte is not ASCII or is a
+        // space, and a Kelvin sign (which lower-cases to ASCII k) in third place.
+        #expect(matches(matcher, "abc abcd ABCD abé ab c abd xy") == ["abcd", "abcd", "abé", "ab c", "xy"])
+        #expect(matches(TermMatcher(terms: ["ok k"]), "OK \u{212A} ok k") == ["ok k", "ok k"])
+        #expect(matches(TermMatcher(terms: ["ask"]), "as\u{212A}") == ["ask"])
+    }
+
     @Test func invalidUTF8ReadsAsReplacementCharacters() {
         let matcher = TermMatcher(terms: ["ass"])
         #expect(matches(matcher, [0xFF] + Array("ass".utf8) + [0xC0]) == ["ass"])
