@@ -4,6 +4,8 @@ curate and datatrove, their ratio, and how far the kept sets agree.
 
 The documents kept by one tool and not the other are grouped by the other tool's reason and
 split by where the difference comes from:
+- reading: datatrove's WarcReader skips records whose payload type (or libmagic's guess) is not
+  HTML; curate's html_extract reads them (the input's records.tsv lists what datatrove sees);
 - extraction: datatrove's Trafilatura found no main text, or curate's html_extract found none;
   or the two texts differ (word-set Jaccard below 0.8, both texts being at hand: curate writes
   the text it keeps, datatrove the text it drops and keeps), so the filter judged other text;
@@ -15,7 +17,8 @@ split by where the difference comes from:
 
     python e2e_compare.py VARIANT CURATE_RUN DATATROVE_OUT CURATE_MEASURE DATATROVE_MEASURE INPUT_MB
 
-The measures are bench/proctree.py's JSON.
+The measures are bench/proctree.py's JSON. For the perturbed input it also prints, per fraction
+of words replaced, how many copies reached MinHash and how many each tool removed.
 """
 import collections
 import glob
@@ -82,13 +85,25 @@ for stage in STAGES:
         d_score[doc_id(d)] = d["metadata"].get("language_score")
 d_tokens = sum(os.path.getsize(p) for p in glob.glob(f"{dt}/tokens/**/*.ds", recursive=True)) // 2  # uint16 ids
 d_dups = sum(1 for r in d_reason.values() if r.startswith("minhash"))
+input_folder = os.path.dirname(json.load(open(f"{run}/pipeline.json"))["inputs"][0]["paths"][0])
+listing = {}
+for line in open(f"{input_folder}/records.tsv"):
+    i, copy, record, fraction, seen = line.rstrip("\n").split("\t")
+    listing[i] = (int(copy), int(record), float(fraction), seen)
+extractor = {}
+for step in json.load(open(f"{dt}/logs/filtering/stats.json")):
+    if "Trafilatura" in step["name"]:
+        extractor = {k: v.get("total", v) if isinstance(v, dict) else v for k, v in step["stats"].items()}
 
 
 def origin_of_curate_only(i):
     """Why datatrove did not keep a document curate kept."""
     reason = d_reason.get(i)
+    seen = listing[i][3]
+    if reason is None and seen not in ("text/html", "application/xhtml+xml"):
+        return f"reading: datatrove's WarcReader skips it (payload type {seen})"
     if reason is None:
-        return "extraction: Trafilatura found no main text"
+        return "extraction: Trafilatura found no main text (or timed out)"
     if reason.startswith("minhash"):
         return "dedup: datatrove's MinHash kept another copy"
     if similarity(c_text.get(i, ""), d_text.get(i, "")) < SAME_TEXT:
@@ -140,6 +155,30 @@ for title, ids, origin in [("kept by curate only", c_kept - d_kept, origin_of_cu
         print()
         for reason, n in counts.most_common():
             print(f"- {reason}: {n:,}")
+
+print()
+print(f"datatrove's Trafilatura: {extractor.get('total', 0):,} documents in, {extractor.get('extracted', 0):,} extracted, "
+      f"{extractor.get('dropped', 0):,} dropped as empty, {extractor.get('timeout', 0):,} timed out (1 s each).")
+
+if variant == "perturbed":
+    print()
+    print("MinHash per fraction of words replaced (copy 0 is the original): documents that reached dedup / removed")
+    print()
+    print("| words replaced | copies | curate: reached | curate: removed | datatrove: reached | datatrove: removed |")
+    print("|---|---|---|---|---|---|")
+    table = collections.defaultdict(lambda: [set(), 0, 0, 0, 0])
+    for i, (copy, _, fraction, _) in listing.items():
+        row = table[fraction]
+        row[0].add(copy)
+        status = c_status.get(i, "")
+        row[1] += status == "kept" or status.startswith("minhash_dedup")
+        row[2] += status.startswith("minhash_dedup")
+        row[3] += i in d_kept or d_reason.get(i, "").startswith("minhash")
+        row[4] += d_reason.get(i, "").startswith("minhash")
+    for fraction in sorted(table):
+        copies, c_in, c_out, d_in, d_out = table[fraction]
+        print(f"| {fraction:.0%} | {len(copies)} | {c_in:,} | {c_out:,} ({c_out / max(1, c_in):.0%}) | "
+              f"{d_in:,} | {d_out:,} ({d_out / max(1, d_in):.0%}) |")
 
 stage = f"whole chain, {variant} input"
 note = f"{input_mb} MB of WARC"
