@@ -1,5 +1,5 @@
 """Prints the end-to-end table for one input variant and appends its rows to the results (see
-bench/results.py): time, CPU, memory, documents kept, tokens and near-duplicates removed for
+bench/bench_results.py): time, CPU, memory, documents kept, tokens and near-duplicates removed for
 curate and datatrove, their ratio, and how far the kept sets agree.
 
 The documents kept by one tool and not the other are grouped by the other tool's reason and
@@ -30,7 +30,7 @@ import sqlite3
 import subprocess
 import sys
 
-import results
+import bench_results as results
 
 STAGES = ["language", "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "minhash"]
 WORD = re.compile(r"\w+")

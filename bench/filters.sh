@@ -5,7 +5,9 @@
 # side and the ratio, and the same for the chain of all five; the disagreements (with both
 # reasons) go to bench/work/filters/disagreements-<filter>.jsonl.
 # Usage: bench/filters.sh        (needs ../shared/data; set CURATE_SHARED to move it)
+# Result rows: bench/work/results/filters.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 DATA="$SHARED/data"

@@ -11,9 +11,9 @@ average when the row was written, and an optional note.
 The bench, command and results folder come from the environment that bench/lib.sh sets
 (BENCH_NAME, BENCH_COMMAND, BENCH_RESULTS), so a bench's Python helpers add rows the same way:
 
-    python3 bench/results.py STAGE METRIC UNIT higher|lower|none CURATE REFERENCE_NAME REFERENCE [NOTE]
+    python3 bench/bench_results.py STAGE METRIC UNIT higher|lower|none CURATE REFERENCE_NAME REFERENCE [NOTE]
 
-or, from Python, `results.add(stage, metric, unit, better, curate, reference_name, reference)`.
+or, from Python, `bench_results.add(stage, metric, unit, better, curate, reference_name, reference)`.
 A reference figure may be empty (curate-only figures, such as a chain's agreement).
 """
 import datetime
