@@ -52,8 +52,8 @@ done
 mkdir -p "$WORK/pages"
 
 step "building curate (release)"
-(cd "$ROOT" && swift build -c release --scratch-path .build-bench-html --product curate 2>&1 | tail -1)
-CURATE=$ROOT/.build-bench-html/release/curate
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench --product curate 2>&1 | tail -1)
+CURATE=$ROOT/.build-bench/release/curate
 
 step "virtualenv with resiliparse $RESILIPARSE_VERSION and trafilatura $TRAFILATURA_VERSION"
 if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c "import resiliparse, trafilatura" 2>/dev/null; then

@@ -16,8 +16,8 @@ WORK="$ROOT/bench/work/safety"
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference tools (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-safety"

@@ -18,8 +18,8 @@ STEPS_SMALL="${2:-10}"
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== PyTorch (CPU wheel) and transformers (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-train"

@@ -15,8 +15,8 @@ DUMPS=("$SHARED"/data/wiki/*.bz2 "$SHARED"/data/wiki/*.xz)
 [ -e "${DUMPS[0]}" ] || { echo "no dumps in $SHARED/data/wiki; set CURATE_SHARED" >&2; exit 2; }
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-bench-wiki >&2)
-CURATE="$ROOT/.build-bench-wiki/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference (PyPI mwparserfromhell)" >&2
 VENV="$ROOT/bench/work/venv-wiki"
