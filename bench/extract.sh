@@ -3,7 +3,7 @@
 #
 #   bench/extract.sh
 #
-# 1. builds curate in release mode into .build-bench-html (git-ignored);
+# 1. builds curate in release mode into .build-bench (git-ignored), shared by the bench scripts;
 # 2. makes (once) a virtualenv in bench/work/venv-extract with resiliparse and trafilatura from PyPI;
 # 3. decompresses every page of $CURATE_SHARED/data/html/scrapinghub-aeb (92, with the human-checked
 #    article bodies of ground-truth.json) and trafilatura-eval (253, with the snippets of gold.json that
