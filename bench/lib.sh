@@ -12,7 +12,7 @@
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_NAME=$(basename "$0" .sh)
-BENCH_COMMAND="$(env | grep -E '^CURATE_[A-Z0-9_]+=' | grep -v '^CURATE_SHARED=' | sort | tr '\n' ' ')bench/$BENCH_NAME.sh${*:+ $*}"
+BENCH_COMMAND="$(env | grep -E '^CURATE_[A-Z0-9_]+=' | grep -v '^CURATE_SHARED=' | sort | tr '\n' ' ' || true)bench/$BENCH_NAME.sh${*:+ $*}"
 BENCH_RESULTS=$BENCH_ROOT/bench/work/results
 PYTHONPATH=$BENCH_ROOT/bench${PYTHONPATH:+:$PYTHONPATH}
 export BENCH_NAME BENCH_COMMAND BENCH_RESULTS PYTHONPATH
