@@ -2,7 +2,8 @@
 # End to end: Common Crawl WARC through the whole chain, curate vs datatrove 0.10, same input,
 # same run.
 #
-#   bench/e2e.sh                    (CURATE_E2E_MB=40 bench/e2e.sh for a quick run)
+#   bench/e2e.sh                    (CURATE_E2E_MB=40 bench/e2e.sh for a quick run;
+#                                    CURATE_E2E_VARIANTS=perturbed bench/e2e.sh for one variant)
 #
 # Input: the response/resource/conversion records of the .warc.gz files of
 # $CURATE_SHARED/data/warc, written again and again, one file per copy (a gzip member per record,
@@ -34,6 +35,7 @@ ROOT=$BENCH_ROOT
 SHARED=${CURATE_SHARED:-$ROOT/../shared}
 WORK=$ROOT/bench/work/e2e
 MB=${CURATE_E2E_MB:-500}
+VARIANTS=${CURATE_E2E_VARIANTS:-repeated perturbed}
 TASKS=2
 mkdir -p "$WORK"
 
@@ -55,7 +57,7 @@ HF_GPT2=$WORK/gpt2.tokenizer.json
 
 source_bytes=$(cat "${SOURCES[@]}" | wc -c)
 copies=$(( (MB * 1000000 + source_bytes - 1) / source_bytes ))
-for variant in repeated perturbed; do
+for variant in $VARIANTS; do
     input=$WORK/$variant/input-$MB
     if [ ! -e "$input/done" ]; then
         echo "== making the $variant input: $copies copies of ${#SOURCES[@]} files ($((source_bytes / 1000000)) MB)" >&2
@@ -64,7 +66,8 @@ for variant in repeated perturbed; do
         touch "$input/done"
     fi
 done
-input_mb=$(( $(cat "$WORK/repeated/input-$MB"/*.warc.gz | wc -c) / 1000000 ))
+first=($VARIANTS)
+input_mb=$(( $(cat "$WORK/${first[0]}/input-$MB"/*.warc.gz | wc -c) / 1000000 ))
 
 measure() {  # log, command...: prints bench/proctree.py's JSON
     local log=$1; shift
@@ -83,7 +86,7 @@ echo
 echo "Input: $copies copies ($input_mb MB of .warc.gz per variant) of the ${#SOURCES[@]} Common Crawl .warc.gz files of shared/data/warc; $TASKS tasks / workers; $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(date -u '+%Y-%m-%d %H:%M UTC'); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$RESULTS"
 
-for variant in repeated perturbed; do
+for variant in $VARIANTS; do
     input=$WORK/$variant/input-$MB
     run=$WORK/$variant/curate
     dt=$WORK/$variant/datatrove

@@ -47,7 +47,7 @@ def perturb(body: bytes, fraction: float, rng: random.Random) -> bytes:
         start, end = run.span(1)
         if any(a <= start < b for a, b in hidden):
             continue
-        spots.extend((start + m.start(), start + m.end()) for m in WORD.finditer(body, start, end))
+        spots.extend(m.span() for m in WORD.finditer(body, start, end))
     pieces, last = [], 0
     for start, end in sorted(rng.sample(spots, round(fraction * len(spots)))):
         pieces += [body[last:start], rng.choice(WORDS).encode()]
