@@ -6,11 +6,12 @@ with fresh WARC-Record-IDs so that documents stay distinguishable.
 With VARIANT perturbed, each copy after the first replaces a fraction of the words in the visible
 text of every HTML response (words of 4+ letters between tags, outside <script> and <style>),
 chosen and replaced by a generator seeded with the copy and record number. The fraction cycles
-with the copy number through PERTURB_FRACTIONS: with word 5-grams a fraction f of changed words
-leaves a Jaccard similarity to the original of about (1-f)^5 / (2 - (1-f)^5), so 1% (0.91) is
-found by 14 x 8 MinHash almost surely, 3% (0.75) about three times in four, 5% (0.63) about one
-time in three and 12% or 20% (0.34, 0.20) practically never: MinHash has near-duplicates on both
-sides of its threshold. With VARIANT repeated every copy is the original. Bodies are stored
+with the copy number through PERTURB_FRACTIONS. With word 5-grams, a fraction g of all words
+changed leaves a Jaccard similarity to the original of about (1-g)^5 / (2 - (1-g)^5), and 14 x 8
+MinHash finds a pair of similarity s with probability 1-(1-s^8)^14 (half at s = 0.72); as only
+the longer words are replaced, g is some 0.5-0.7 of the fraction here, so the low fractions
+stay above the threshold, the high ones fall below it, and the middle ones straddle it (bench/
+e2e_compare.py prints what each tool removed per fraction). With VARIANT repeated every copy is the original. Bodies are stored
 decoded (no chunked or gzip transfer) with a fresh Content-Length.
 
 OUT/records.tsv lists every record written: its id, copy, source record number, the fraction
