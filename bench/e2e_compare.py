@@ -146,6 +146,12 @@ print(f"CPU is the rusage of each command and the processes it reaped; sampled f
 print()
 print(f"kept by both: {len(both):,}; by curate only: {len(c_kept - d_kept):,}; by datatrove only: "
       f"{len(d_kept - c_kept):,}; agreement (Jaccard of kept sets): {jaccard:.3f}")
+readable = {i for i, (_, _, _, seen) in listing.items() if seen in ("text/html", "application/xhtml+xml")}
+c_readable, d_readable = c_kept & readable, d_kept & readable
+jaccard_readable = len(c_readable & d_readable) / max(1, len(c_readable | d_readable))
+print(f"over the records datatrove's reader reads ({len(readable):,} of {len(listing):,}): kept by curate "
+      f"{len(c_readable):,}, by datatrove {len(d_readable):,}, by both {len(c_readable & d_readable):,}; "
+      f"agreement {jaccard_readable:.3f}")
 for title, ids, origin in [("kept by curate only", c_kept - d_kept, origin_of_curate_only),
                            ("kept by datatrove only", d_kept - c_kept, origin_of_datatrove_only)]:
     counts = collections.Counter(origin(i) for i in ids)
@@ -191,3 +197,5 @@ results.add(stage, "tokens written", "tokens", "none", c_tokens, reference, d_to
 results.add(stage, "near-duplicates removed", "docs", "none", c_dups, reference, d_dups, note)
 results.add(stage, "kept-set agreement (Jaccard)", "", "none", round(jaccard, 3), reference, "",
             f"{len(both):,} kept by both, {len(c_kept - d_kept):,} by curate only, {len(d_kept - c_kept):,} by datatrove only")
+results.add(stage, "kept-set agreement (Jaccard) over the records datatrove's reader reads", "", "none", round(jaccard_readable, 3),
+            reference, "", f"{len(readable):,} of {len(listing):,} records; the others have no payload type and libmagic does not call them HTML")
