@@ -4,7 +4,9 @@
 # (per Jaccard decile vs 1-(1-s^8)^14, precision / recall at 0.8 with and without verification).
 # Usage: bench/dedup.sh [N_SYNTHETIC]   (default 1000000; needs ../shared/data/text; CURATE_SHARED moves it)
 # Needs `curate dedup-bench` (Sources/curate/DedupBench.swift) registered in Curate.swift.
+# Result rows: bench/work/results/dedup.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 WORK="$ROOT/bench/work/dedup"
@@ -13,8 +15,8 @@ THREADS="$(nproc)"
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference tools (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-dedup"
@@ -49,6 +51,8 @@ for threads in 1 "$THREADS"; do
         rate=$(field "$ref" docs_per_s)
         python3 -c "import sys; print(f'| {sys.argv[1]} | {sys.argv[2]} | {float(sys.argv[3]):.0f} | {float(sys.argv[4])/float(sys.argv[3]):.2f} |')" \
             "$tool" "$threads" "$rate" "$ours_rate"
+        bench_row "MinHash signatures" "docs/s, $threads thread(s)" docs/s higher "$ours_rate" "$tool" "$rate" \
+            "112 permutations, 385-word documents of shared/data/text; datasketch and datatrove on the first 2,000"
     done
 done
 
@@ -64,9 +68,14 @@ for setting in "256 $THREADS" "64 $THREADS" "64 1"; do
     out=$(/usr/bin/time -f "%M" -o "$WORK/time.txt" "$CURATE" dedup-bench run --workers "$2" --memory-mb "$1" --folder "$WORK/run" "$SYN"/part-*.jsonl)
     python3 - "$out" "$1" "$2" "$(cat "$WORK/time.txt")" <<'PY'
 import json, sys
+import bench_results
 r = json.loads(sys.argv[1])
 print(f"| {sys.argv[2]} | {sys.argv[3]} | {r['docs']} | {r['dropped']} | {r['candidate_pairs']} | {r['clusters']} | "
       f"{r['spilled_runs']} | {r['total_seconds']:.1f} | {r['docs_per_s']:,.0f} | {int(sys.argv[4])/1024:.0f} |")
+setting = f"memory_mb {sys.argv[2]}, {sys.argv[3]} worker(s)"
+note = f"{r['docs']:,} synthetic documents, {r['dropped']:,} dropped; no reference run at this size"
+bench_results.add("MinHash dedup, whole stage", f"docs/s, {setting}", "docs/s", "higher", round(r["docs_per_s"]), "", "", note)
+bench_results.add("MinHash dedup, whole stage", f"peak RSS, {setting}", "MB", "lower", round(int(sys.argv[4]) / 1024), "", "", note)
 PY
 done
 rm -rf "$WORK/run"

@@ -269,6 +269,11 @@ def cmd_score(scored_path, plain_path, verified_path, quality_path):
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         print(f"| {name} | {tp} | {fp} | {fn} | {100*precision:.2f}% | {100*recall:.2f}% |")
+        import bench_results
+        bench_results.add("MinHash dedup, detection quality", f"precision at true Jaccard 0.8, {name}", "%", "none",
+                          round(100 * precision, 2), "", "", f"{tp} TP, {fp} FP; 300 families x 17 documents")
+        bench_results.add("MinHash dedup, detection quality", f"recall at true Jaccard 0.8, {name}", "%", "none",
+                          round(100 * recall, 2), "", "", f"{tp} TP, {fn} FN; 300 families x 17 documents")
         scored = {(ids[i], ids[j]): jac for i, j, jac, _, _ in rows}
         drops = [(d, k) for d, k in kept.items() if d != k]
         known = [scored.get((d, k), scored.get((k, d))) for d, k in drops]

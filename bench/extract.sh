@@ -3,7 +3,7 @@
 #
 #   bench/extract.sh
 #
-# 1. builds curate in release mode into .build-bench-html (git-ignored);
+# 1. builds curate in release mode into .build-bench (git-ignored), shared by the bench scripts;
 # 2. makes (once) a virtualenv in bench/work/venv-extract with resiliparse and trafilatura from PyPI;
 # 3. decompresses every page of $CURATE_SHARED/data/html/scrapinghub-aeb (92, with the human-checked
 #    article bodies of ground-truth.json) and trafilatura-eval (253, with the snippets of gold.json that
@@ -21,7 +21,8 @@
 #    the article-extraction-benchmark averages) and the same over the benchmark's own 4-gram shingles
 #    of \w+ tokens; on trafilatura-eval, the share of `with` snippets found and of `without` snippets
 #    absent (white space collapsed on both sides);
-# 6. prints a markdown table, also written to bench/work/extract-results.md.
+# 6. prints a markdown table, also written to bench/work/extract-results.md, and appends the
+#    figures to bench/work/results/extract.jsonl (bench/lib.sh).
 #
 # Environment:
 #   CURATE_SHARED   folder holding data/html (default: REPO/../shared)
@@ -29,6 +30,7 @@
 # Needs swift, python3 (with venv) and network access to PyPI for the first run.
 
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${CURATE_SHARED:-$ROOT/../shared}
@@ -50,8 +52,8 @@ done
 mkdir -p "$WORK/pages"
 
 step "building curate (release)"
-(cd "$ROOT" && swift build -c release --scratch-path .build-bench-html --product curate 2>&1 | tail -1)
-CURATE=$ROOT/.build-bench-html/release/curate
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench --product curate 2>&1 | tail -1)
+CURATE=$ROOT/.build-bench/release/curate
 
 step "virtualenv with resiliparse $RESILIPARSE_VERSION and trafilatura $TRAFILATURA_VERSION"
 if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c "import resiliparse, trafilatura" 2>/dev/null; then
@@ -200,4 +202,19 @@ lines += [
 ]
 report.write_text("\n".join(lines) + "\n")
 print("\n" + "\n".join(lines))
+
+import bench_results
+stage, note = "HTML main-text extraction", f"{len(files)} pages of shared/data/html, from the files on disk to the text"
+by_name = {name: (rate, tokens[2], found, absent) for name, rate, _, tokens, _, found, absent in rows}
+for ours in ("curate (1 worker)", "curate (2 workers)"):
+    for reference in ("resiliparse", "trafilatura"):
+        bench_results.add(stage, f"docs/s, {ours.removeprefix('curate ').strip('()')}", "docs/s", "higher", round(by_name[ours][0]),
+                          f"{reference} (1 process)", round(by_name[reference][0]), note)
+for reference in ("resiliparse", "trafilatura"):
+    bench_results.add(stage, "article-extraction-benchmark F1 (tokens)", "", "none", round(by_name["curate (1 worker)"][1], 3),
+                      reference, round(by_name[reference][1], 3), f"{len(truth)} scrapinghub-aeb pages")
+    bench_results.add(stage, "trafilatura-eval: with-snippets found + without-snippets absent", "%", "none",
+                      round(100 * (by_name["curate (1 worker)"][2] + by_name["curate (1 worker)"][3]) / (with_total + without_total), 1),
+                      reference, round(100 * (by_name[reference][2] + by_name[reference][3]) / (with_total + without_total), 1),
+                      f"{len(gold)} pages, {with_total} + {without_total} snippets")
 EOF

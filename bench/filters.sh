@@ -5,7 +5,9 @@
 # side and the ratio, and the same for the chain of all five; the disagreements (with both
 # reasons) go to bench/work/filters/disagreements-<filter>.jsonl.
 # Usage: bench/filters.sh        (needs ../shared/data; set CURATE_SHARED to move it)
+# Result rows: bench/work/results/filters.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 DATA="$SHARED/data"
@@ -13,8 +15,8 @@ WORK="$ROOT/bench/work/filters"
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference tools (PyPI)" >&2
 VENV="$ROOT/bench/work/venv"

@@ -1,6 +1,9 @@
 """Compares datatrove's and curate's decisions per filter and prints the table of agreement
-and speed; writes the disagreements (both reasons, curate's metrics) per filter."""
+and speed; writes the disagreements (both reasons, curate's metrics) per filter and appends the
+figures to the results (bench/bench_results.py)."""
 import json, os, sys
+
+import bench_results
 
 work = sys.argv[1]
 dt = {}
@@ -72,6 +75,13 @@ for name in ["gopher_quality", "gopher_repetition", "c4_quality", "c4_quality_fi
     else:
         stage, stage_ratio = "below timer resolution | ", "n/a"
     print(f"| {name} | {same / n:.4%} ({same}/{n}) | {same_reason}/{both_drop} | {n - same} | {dt_rate:,.0f} | {run_rate:,.0f} | {stage}{run_rate / dt_rate:,.1f}x | {stage_ratio} |")
+    title = "quality filters, chain of four" if name == "chain" else f"quality filter {name}"
+    reference, note = "datatrove 0.10.1", f"{n:,} documents, 1 worker, CPU seconds"
+    bench_results.add(title, "same keep/drop decision", "%", "none", round(100 * same / n, 4), reference, "",
+                      f"{same}/{n} documents; same reason for {same_reason}/{both_drop} dropped by both")
+    bench_results.add(title, "docs/s, whole curate run vs datatrove's filter calls", "docs/s", "higher", round(run_rate), reference, round(dt_rate), note)
+    if stage_seconds > 0.02:
+        bench_results.add(title, "docs/s, the stage alone (run minus a run with no stage)", "docs/s", "higher", round(stage_rate), reference, round(dt_rate), note)
 
 import glob
 import zstandard

@@ -9,7 +9,9 @@
 # option sets: the share of documents with the same keep/drop decision, and of kept documents with
 # the same metadata.language and a language_score within 1e-4; every disagreement is listed.
 # Usage: bench/langid.sh [MODEL]   (default resources/models/lid.176.ftz; CURATE_SHARED moves ../shared)
+# Result rows: bench/work/results/langid.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 MODEL="${1:-$ROOT/resources/models/lid.176.ftz}"
@@ -87,6 +89,10 @@ print(f"| fastText Python, per-line predict | {line['seconds']:.3f} | {line['tex
 print(f"| fastText Python, batch predict | {batch['seconds']:.3f} | {batch['texts'] / batch['seconds']:,.0f} |")
 print(f"\ncurate end to end (load model, read JSONL, predict, print JSON): {wall:.3f} s, {texts / wall:,.0f} texts/s")
 print(f"curate / fastText speed: {line['seconds'] / predict_s:.2f}x per-line, {batch['seconds'] / predict_s:.2f}x batch")
+import bench_results
+stage, note = "language ID (fastText model)", f"{texts:,} texts, {model.rsplit('/', 1)[-1]}, 1 thread, time in predict"
+bench_results.add(stage, "texts/s", "texts/s", "higher", round(texts / predict_s), "fastText Python, per-line predict", round(line["texts"] / line["seconds"]), note)
+bench_results.add(stage, "texts/s", "texts/s", "higher", round(texts / predict_s), "fastText Python, batch predict", round(batch["texts"] / batch["seconds"]), note)
 
 def load(name):
     return [json.loads(l) for l in open(f"{work}/{name}", encoding="utf-8")]
@@ -103,6 +109,7 @@ for o, r in zip(ours, ref):
     if not ok:
         disagreements.append(o["id"] + f": curate {o['labels'][0]} {o['probs'][0]!r}, fastText {r['labels'][0]} {r['probs'][0]!r}")
 print(f"\nparity (same top-1 label, probability within 1e-4): {same}/{texts} = {100 * same / texts:.3f}%")
+bench_results.add(stage, "same top-1 label, probability within 1e-4", "%", "none", round(100 * same / texts, 3), "fastText Python", "", f"{same}/{texts} texts")
 print(f"bit-identical top-1 probability: {exact}/{texts}")
 print(f"disagreements: {len(disagreements)}")
 for d in disagreements:
@@ -177,6 +184,11 @@ for r in ref:
 n = len(ref)
 print(f"| `{options}` | {stage['seconds']:.3f} | {n / stage['seconds']:,.0f} | {dt['seconds']:.3f} | {n / dt['seconds']:,.0f} "
       f"| {dt['seconds'] / stage['seconds']:.1f}x | {same}/{n} ({100 * same / n:.3f}%), {report['documents']['kept'] if isinstance(report.get('documents'), dict) else '?'} kept | {same_meta}/{kept_both} |")
+import bench_results
+bench_results.add("language stage (filter)", f"docs/s, options {options}", "docs/s", "higher", round(n / stage["seconds"]),
+                  "datatrove 0.10.1 LanguageFilter", round(n / dt["seconds"]), f"{n:,} documents, 1 worker, time in the stage")
+bench_results.add("language stage (filter)", f"same keep/drop decision, options {options}", "%", "none", round(100 * same / n, 3),
+                  "datatrove 0.10.1 LanguageFilter", "", f"{same}/{n} documents; same language and score for {same_meta}/{kept_both} kept by both")
 for p in problems[:20]:
     print("  - " + p)
 if len(problems) > 20:

@@ -10,7 +10,8 @@
 #    --provenance full and minimal, under /usr/bin/time -v;
 # 4. runs the nearest datatrove pipeline (JsonlReader -> LambdaFilter(>= 5 words) -> JsonlWriter,
 #    LocalPipelineExecutor tasks=8) with 1 and 2 workers, from a virtualenv in bench/work/venv;
-# 5. prints a markdown table and ratios, also written to bench/work/runner-results.md.
+# 5. prints a markdown table and ratios, also written to bench/work/runner-results.md, and appends
+#    the figures to bench/work/results/runner.jsonl (bench/lib.sh).
 #
 # Environment:
 #   CURATE_SHARED      folder holding data/text (default: REPO/../shared)
@@ -23,6 +24,7 @@
 # MB in the output means 10^6 bytes.
 
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${CURATE_SHARED:-$ROOT/../shared}
@@ -468,6 +470,22 @@ if not dt_skipped:
                "its worker, datatrove one process.")
 text = "\n".join(out) + "\n"
 print(text)
+
+import bench_results
+stage = "pipeline runner (read JSONL, normalize, length filter, write)"
+note = f"{raw / 1e6:.0f} MB of JSONL in {files} .jsonl.zst files, {docs:,} documents"
+for w in (1, 2):
+    dt = get(f"datatrove-w{w}")
+    for prov in ("full", "minimal"):
+        c = get(f"curate-w{w}-{prov}")
+        if not (c and dt):
+            continue
+        reference = f"datatrove {dt_version}, {w} worker{'s' if w > 1 else ''}"
+        setting = f"{w} worker{'s' if w > 1 else ''}, provenance {prov}"
+        bench_results.add(stage, f"docs/s, {setting}", "docs/s", "higher", round(c["docs_s"]), reference, round(dt["docs_s"]), note)
+        bench_results.add(stage, f"CPU time, {setting}", "s", "lower", c["cpu"], reference, dt["cpu"], note)
+        bench_results.add(stage, f"peak RSS, {setting}", "MB", "lower", round(c["rss"] * 1024 / 1e6), reference,
+                          round(dt["rss"] * 1024 / 1e6), "datatrove: its largest process")
 open(report, "w").write(text)
 EOF
 info "written to $REPORT"

@@ -6,7 +6,9 @@
 # 1 worker, measured with perf; datatrove: the filter calls over documents in memory) and the
 # ratio; bench/safety_compare.py says exactly how. Needs perf (linux-perf).
 # Usage: bench/safety.sh            (needs ../shared/data; set CURATE_SHARED to move it)
+# Result rows: bench/work/results/safety.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 DATA="$SHARED/data"
@@ -14,8 +16,8 @@ WORK="$ROOT/bench/work/safety"
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference tools (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-safety"

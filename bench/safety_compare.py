@@ -7,9 +7,10 @@ Throughput is CPU time of the filter alone, because the benchmark machine is sha
 calls over documents already in memory; curate's is the CPU time of its stage's `process` calls
 inside `curate run` (1 worker), measured with `perf record -g -e cpu-clock` (see curate_rate),
 best of 3 runs. Loading lists is left out on both sides, except curate's lazy case-mapping table,
-built during its first document."""
+built during its first document. The figures are appended to the results (bench/bench_results.py)."""
 import glob, json, os, re, sqlite3, subprocess, sys, time
 import zstandard
+import bench_results
 from datatrove.data import Document
 import datatrove.pipeline.filters.c4_filters as c4
 from datatrove.pipeline.filters.c4_filters import C4BadWordsFilter
@@ -77,18 +78,24 @@ def curate_rate(name, stage, docs_path, symbol):
     return docs / best
 
 
-def report(name, agree, total, disagreements):
+REFERENCE = "datatrove 0.10.1"
+
+
+def report(stage, name, agree, total, disagreements, metric="agreement"):
     print(f"\n### {name}\n")
     print(f"agreement: {agree}/{total} = {100 * agree / total:.3f}%")
+    bench_results.add(stage, metric, "%", "none", round(100 * agree / total, 3), REFERENCE, "", f"{name}: {agree}/{total}")
     if disagreements:
         print(f"disagreements ({len(disagreements)}):")
         for line in disagreements[:60]:
             print("  " + line)
 
 
-def speed(docs, dt_rate, cu_rate):
+def speed(stage, docs, dt_rate, cu_rate):
     print(f"docs/s over {docs} docs (CPU time of the filter): curate {cu_rate:,.0f}, datatrove {dt_rate:,.0f}, "
           f"ratio {cu_rate / dt_rate:.1f}x")
+    bench_results.add(stage, "docs/s (CPU time of the filter)", "docs/s", "higher", round(cu_rate), REFERENCE, round(dt_rate),
+                      f"{docs:,} documents, 1 worker; curate's stage by perf, datatrove's filter calls")
 
 
 text_docs = load("text-docs.jsonl")
@@ -114,9 +121,9 @@ for d, r in zip(text_docs, results):
         m = bad._get_badwords(lang).search(d["text"].lower())
         found = (m.group(1) if m and m.groups() else m.group(0)) if m else None
         diffs.append(f"{d['id']} [{lang}]: datatrove {'keep' if dt_keep else 'drop (' + repr(found) + ')'}, curate {status} {reason or ''} {metrics or ''}")
-report("badwords vs C4BadWordsFilter(keep_fraction=0)", agree, len(text_docs), diffs)
+report("safety: badwords", "badwords vs C4BadWordsFilter(keep_fraction=0)", agree, len(text_docs), diffs)
 print(f"dropped: datatrove {sum(r is not True for r in results)}, curate {sum(v[0] != 'kept' for v in verdicts.values())}")
-speed(len(text_docs), dt_rate, curate_rate("badwords", [{"type": "badwords"}], os.path.join(work, "text-docs.jsonl"), "BadWordsFilterV7process"))
+speed("safety: badwords", len(text_docs), dt_rate, curate_rate("badwords", [{"type": "badwords"}], os.path.join(work, "text-docs.jsonl"), "BadWordsFilterV7process"))
 
 # --- url_filter: datatrove's integrated lists; the PSL snapshot that tldextract ships (no network).
 uf = URLFilter()
@@ -142,11 +149,12 @@ for label, prefix in [("URLs of the WARC records and wiki pages", "u"), ("datatr
             agree += 1
         else:
             diffs.append(f"{d['url']}: datatrove {dt}, curate {cu}")
-    report(f"url_filter vs URLFilter, {label} (same decision and reason)", agree, total, diffs)
+    report("safety: url_filter", f"url_filter vs URLFilter, {label} (same decision and reason)", agree, total, diffs,
+           f"same decision and reason, {label}")
     print("datatrove decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
 url_stage = [{"type": "url_filter", "domains": [os.path.join(work, "blocklists", "domains")], "urls": [os.path.join(work, "blocklists", "urls")]}]
 print()
-speed(len(url_docs), dt_rate, curate_rate("url_filter", url_stage, os.path.join(work, "url-docs.jsonl"), "URLFilterC7process"))
+speed("safety: url_filter", len(url_docs), dt_rate, curate_rate("url_filter", url_stage, os.path.join(work, "url-docs.jsonl"), "URLFilterC7process"))
 
 # --- pii: exact text; datatrove's replacement cycle restarted for each document, as curate does.
 pii = PIIFormatter()
@@ -172,9 +180,9 @@ for d, out in zip(text_docs, results):
     else:
         k = next(i for i in range(min(len(cu), len(out))) if cu[i] != out[i]) if cu[: len(out)] != out[: len(cu)] else min(len(cu), len(out))
         diffs.append(f"{d['id']} at char {k}: datatrove {out[max(0, k - 30):k + 40]!r}, curate {cu[max(0, k - 30):k + 40]!r}")
-report("pii (ipv6 and phones off) vs PIIFormatter (identical text)", agree, len(text_docs), diffs)
+report("safety: pii", "pii (ipv6 and phones off) vs PIIFormatter (identical text)", agree, len(text_docs), diffs)
 print(f"documents changed: datatrove {changed_dt}, curate {changed_cu}")
-speed(len(text_docs), dt_rate, curate_rate("pii", [{"type": "pii", "ipv6": False, "phones": False}], os.path.join(work, "text-docs.jsonl"), "PIIMaskerV7process"))
+speed("safety: pii", len(text_docs), dt_rate, curate_rate("pii", [{"type": "pii", "ipv6": False, "phones": False}], os.path.join(work, "text-docs.jsonl"), "PIIMaskerV7process"))
 
 # --- what the rules datatrove lacks add, with every kind on (provenance keeps metrics of drops
 # only, so the placeholders are counted in the output).

@@ -6,7 +6,9 @@
 # gpt2 (a document per .txt file and per ccnet record); for sizes also a web corpus, the pages
 # of ../shared/data/warc through curate's html_extract, normalize and length stages.
 # Usage: bench/shards.sh [LEVEL]      (needs ../shared/data; set CURATE_SHARED to move it)
+# Result rows: bench/work/results/shards.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 LEVEL="${1:-3}"
@@ -14,8 +16,8 @@ WORK="$ROOT/bench/work/shards"
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference tools (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-shards"
@@ -146,9 +148,17 @@ rm -rf "$WORK/llmc"
 echo "peak RSS of curate shards bench with the DataLoader (context 1024, batch 8, prefetch 4): $(cat "$WORK/rss") KB"
 RESULT=$("$CURATE" shards bench "$WORK/f$DEFAULT" --windows 20000 --length 2049 --llmc "$WORK/llmc/shard-00000.bin" --context 1024 --batch 8)
 NUMPY=$("$PY" "$WORK/memmap.py" "$WORK/llmc/shard-00000.bin" 20000 2049 1)
-python3 - "$RESULT" "$NUMPY" <<'PY'
+python3 - "$RESULT" "$NUMPY" "$DEFAULT" "$(stat -c %s "$WORK/f$DEFAULT/shard-00000.tok.zst")" "$ONE_STREAM" "$LEVEL" "$TOKENS" <<'PY'
 import json, sys
+import bench_results
 r, n = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+frame, size, stream, level, tokens = sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], int(sys.argv[7])
+stage = "token shards"
+bench_results.add(stage, f"size at the default frame ({frame} tokens)", "bytes", "lower", size, f"one zstd -{level} stream of the uint16 array", stream,
+                  f"{tokens:,} GPT-2 tokens of shared/data/text")
+for name, ref in (("llm.c .bin through curate's mmap reader", r["llmc_mmap_window"]), ("llm.c .bin through numpy.memmap", n)):
+    bench_results.add(stage, "random 2,049-token window, median latency", "us", "lower", round(r["shard_window"]["median_us"], 1), name,
+                      round(ref["median_us"], 1), "20,000 windows; the shards are compressed, the .bin is not")
 s, m = r["shard_window"], r["llmc_mmap_window"]
 print(f"random 2,049-token window, median / p99 (us), wall: shards {s['median_us']:.1f} / {s['p99_us']:.1f}; "
       f"llm.c .bin mmap (curate) {m['median_us']:.1f} / {m['p99_us']:.1f}; numpy.memmap {n['median_us']:.1f} / {n['p99_us']:.1f}")
@@ -157,4 +167,5 @@ print(f"ratio shards / mmap (median): {s['median_us'] / m['median_us']:.1f}x (cu
 for mode in ("sequential", "shuffled"):
     l = r[f"loader_{mode}"]
     print(f"DataLoader {mode} (context 1024, batch 8, prefetch 4): {l['tokens']} tokens in {l['seconds']:.3f} s = {l['tokens_per_second'] / 1e6:.1f} M tokens/s")
+    bench_results.add(stage, f"DataLoader {mode}, context 1024, batch 8", "tokens/s", "higher", round(l["tokens_per_second"]), "", "", "no reference loader run")
 PY

@@ -6,7 +6,9 @@
 # Data: all inaugural addresses in ../shared/data/text/inaugural as byte tokens (vocabulary 257,
 # end-of-document 256), sharded with `curate shards write`.
 # Usage: bench/train.sh [STEPS_TINY] [STEPS_SMALL]   (defaults 200 and 10; CURATE_SHARED moves ../shared)
+# Result rows: bench/work/results/train.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 WORK="$ROOT/bench/work/train"
@@ -16,8 +18,8 @@ STEPS_SMALL="${2:-10}"
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== PyTorch (CPU wheel) and transformers (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-train"
@@ -54,6 +56,10 @@ print(f"{name}: {l} layers, {h} heads, width {w}, context {t}, batch {b} x {a}, 
 print(f"  curate   {ours:10.0f} tok/s")
 print(f"  pytorch  {theirs['tokens_per_second']:10.0f} tok/s  (torch {theirs['torch']}, {theirs['threads']} threads, attention {theirs['attention']})")
 print(f"  ratio    {ours / theirs['tokens_per_second']:10.2f}x")
+import bench_results
+bench_results.add("training (GPT-2 style model, CPU)", f"tokens/s, config {name}", "tokens/s", "higher", round(ours),
+                  f"PyTorch {theirs['torch']} + transformers", round(theirs["tokens_per_second"]),
+                  f"{l} layers, {h} heads, width {w}, context {t}, batch {b} x {a}, {s} steps, {theirs['threads']} threads")
 PY
 }
 

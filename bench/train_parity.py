@@ -87,4 +87,9 @@ result = {"forward": {"curate": loss3, "transformers": torch_loss3, "diff": abs(
 print(json.dumps(result, indent=1))
 ok = result["forward"]["diff"] <= 1e-4 and result["after_one_step"]["diff"] <= 1e-4
 print("parity", "PASS" if ok else "FAIL", "(tolerance 1e-4)")
+import bench_results
+for what, key, reference in (("loss of the exported model", "forward", "transformers"), ("loss after one AdamW step", "after_one_step", "torch")):
+    bench_results.add("training (GPT-2 style model, CPU)", f"parity: {what}", "", "none", round(result[key]["curate"], 6),
+                      f"PyTorch {torch.__version__} + transformers", round(result[key][reference], 6),
+                      f"difference {result[key]['diff']:.2e} (tolerance 1e-4)")
 sys.exit(0 if ok else 1)

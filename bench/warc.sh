@@ -2,7 +2,9 @@
 # WARC parsing benchmark: curate vs FastWARC vs warcio, single thread, same files, same run.
 # Counts response/resource/conversion records and reads every payload (HTTP parsed).
 # Usage: bench/warc.sh            (needs ../shared/data/warc; set CURATE_SHARED to move it)
+# Result rows: bench/work/results/warc.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 WORK="$ROOT/bench/work/warc"
@@ -76,9 +78,18 @@ for set in small big; do
     f=$(run_ref fastwarc "${files[@]}"); w=$(run_ref warcio "${files[@]}")
     report "curate, 1 thread" "$bytes" "$c1"; report "curate, $(nproc) threads (split | decode)" "$bytes" "$c"
     report FastWARC "$bytes" "$f"; report warcio "$bytes" "$w"
-    python3 - "$c1" "$c" "$f" "$w" <<'PY'
+    python3 - "$c1" "$c" "$f" "$w" "$set" "$bytes" "$(nproc)" <<'PY'
 import json, sys
-c1, c, f, w = (json.loads(a) for a in sys.argv[1:])
+import bench_results
+c1, c, f, w = (json.loads(a) for a in sys.argv[1:5])
+name, size, cores = sys.argv[5], int(sys.argv[6]), sys.argv[7]
+stage = "WARC reading"
+note = f"{name}: {size / 1e6:.0f} MB of .warc.gz, response/resource/conversion records, payloads read"
+rate = lambda r: r["records"] / r["seconds"]
+bench_results.add(stage, f"records/s, 1 thread, {name} input", "records/s", "higher", round(rate(c1)), "FastWARC", round(rate(f)), note)
+bench_results.add(stage, f"records/s, {cores} threads, {name} input", "records/s", "higher", round(rate(c)), "FastWARC (1 thread)", round(rate(f)), note)
+bench_results.add(stage, f"records/s, {cores} threads, {name} input", "records/s", "higher", round(rate(c)), "warcio", round(rate(w)), note)
+bench_results.add(stage, f"records read, {name} input", "records", "none", c["records"], "FastWARC", f["records"], note)
 print()
 print(f"records agree: curate {c['records']} ({c1['records']} on 1 thread), FastWARC {f['records']}, warcio {w['records']}")
 print(f"curate / FastWARC speed: {f['seconds'] / c['seconds']:.2f}x ({f['seconds'] / c1['seconds']:.2f}x on 1 thread); "

@@ -3,7 +3,9 @@
 # mwparserfromhell's parse(text).strip_code(), one thread each, over the same pages (namespace 0,
 # no redirects) of the same dumps, and how much their texts agree (mean token-set Jaccard).
 # Usage: bench/wikipedia.sh      (needs ../shared/data/wiki; set CURATE_SHARED to move it)
+# Result rows: bench/work/results/wikipedia.jsonl (bench/lib.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 WORK="$ROOT/bench/work/wiki"
@@ -13,8 +15,8 @@ DUMPS=("$SHARED"/data/wiki/*.bz2 "$SHARED"/data/wiki/*.xz)
 [ -e "${DUMPS[0]}" ] || { echo "no dumps in $SHARED/data/wiki; set CURATE_SHARED" >&2; exit 2; }
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-bench-wiki >&2)
-CURATE="$ROOT/.build-bench-wiki/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference (PyPI mwparserfromhell)" >&2
 VENV="$ROOT/bench/work/venv-wiki"
@@ -103,6 +105,14 @@ print("|---|---|---|---|---|---|---|")
 for what, tool, pages, seconds, reference in rows:
     print(f"| {what} | {tool} | {pages} | {seconds:.3f} | {pages / seconds:,.0f} | {mb / seconds:.1f} | {reference / seconds:.1f}x |")
 print()
+import bench_results
+stage, reference = "Wikipedia dumps (wikitext to text)", "mwparserfromhell strip_code"
+bench_results.add(stage, "pages/s, wikitext -> text only, 1 thread", "pages/s", "higher", round(curate_pages / convert), reference,
+                  round(ref["pages"] / ref["convert"]), f"{mb:.1f} MB of wikitext")
+bench_results.add(stage, "pages/s, end to end (decompress, XML, convert, JSONL)", "pages/s", "higher", round(curate_pages / wall),
+                  "python bz2/lzma + iterparse + strip_code", round(ref["pages"] / ref["total"]), f"{mb:.1f} MB of wikitext")
+bench_results.add(stage, "text agreement, mean token-set Jaccard", "", "none", round(sum(jaccards) / len(jaccards), 3), reference, "",
+                  f"{len(jaccards)} pages")
 print(f"text agreement, mean token-set Jaccard over {len(jaccards)} pages: {sum(jaccards) / len(jaccards):.3f} "
       f"(median {jaccards[len(jaccards) // 2]:.3f}, pages below 0.5: {sum(j < 0.5 for j in jaccards)}; "
       f"pages paired by position with different ids: {mismatched})")
