@@ -12,6 +12,7 @@
 #   big     the same on 300 MB+ of text, and curate on 1 GB with memory_mb 1024
 # Needs ../shared/data (set CURATE_SHARED to move it).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${CURATE_SHARED:-$ROOT/../shared}"
 DATA="$SHARED/data"
@@ -21,8 +22,8 @@ CORES=$(nproc)
 SECTIONS="${*:-encode agree patho train big}"
 
 echo "== building curate (release)" >&2
-(cd "$ROOT" && swift build -c release --scratch-path .build-release >&2)
-CURATE="$ROOT/.build-release/release/curate"
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+CURATE="$ROOT/.build-bench/release/curate"
 
 echo "== reference tools (PyPI)" >&2
 VENV="$ROOT/bench/work/venv-tokenizer"
@@ -67,6 +68,8 @@ if section encode; then
             tiktoken=$(nice -n 5 "$PY" "$ROOT/scripts/tiktoken_ids.py" "$name" "$ranks" "$WORK/text.jsonl" --threads "$threads" --time 2>&1 | tail -1)
             ratio=$(awk -v a="${curate%% *}" -v b="${tiktoken%% *}" 'BEGIN { printf "%.2f", a / b }')
             echo "$name, $threads thread(s): curate $curate | tiktoken $tiktoken | curate/tiktoken ${ratio}x ($(load))"
+            bench_row "tokenizer encoding" "MB/s, $name, $threads thread(s)" MB/s higher "${curate%% *}" tiktoken "${tiktoken%% *}" \
+                "text/ as JSON Lines, encode_ordinary, encoding time only"
         done
     done
 fi
@@ -79,7 +82,10 @@ if section agree; then
         ranks="$DATA/tokenizers/$name.tiktoken"
         nice -n 5 "$CURATE" tokenizer encode --tokenizer "$ranks" --pattern "$pattern" --input "$WORK/all.jsonl" --ordinary > "$WORK/curate-$name.jsonl"
         nice -n 5 "$PY" "$ROOT/scripts/tiktoken_ids.py" "$name" "$ranks" "$WORK/all.jsonl" > "$WORK/tiktoken-$name.jsonl"
-        echo "$name, curate vs tiktoken: $((total - $(differing "$WORK/curate-$name.jsonl" "$WORK/tiktoken-$name.jsonl"))) of $total documents identical"
+        same=$((total - $(differing "$WORK/curate-$name.jsonl" "$WORK/tiktoken-$name.jsonl")))
+        echo "$name, curate vs tiktoken: $same of $total documents identical"
+        bench_row "tokenizer encoding" "documents with ids identical to tiktoken, $name" % none \
+            "$(awk -v a="$same" -v b="$total" 'BEGIN { printf "%.3f", 100 * a / b }')" tiktoken "" "$same of $total documents of text/ and langid/"
         # The same vocabulary as curate's tokenizer.json, in Hugging Face tokenizers.
         "$CURATE" tokenizer convert --tokenizer "$ranks" --pattern "$pattern" -o "$WORK/$name.json"
         nice -n 5 "$PY" "$ROOT/bench/tokenizer_hf_ids.py" "$WORK/$name.json" "$WORK/all.jsonl" > "$WORK/hf-$name.jsonl"
@@ -107,10 +113,21 @@ fi
 train_all() {  # corpus name, spm sentence sample (0: all lines): curate, tokenizers, sentencepiece
     local corpus=$1 sentences=$2 input="$WORK/$1.jsonl"
     echo "corpus $corpus ($(stat -c %s "$input") bytes of JSON Lines):"
-    echo "  curate:        $(peak "$CURATE" tokenizer train --input "$input" --vocab-size 32000 --pattern gpt2 --min-frequency 2 -o "$WORK/curate-$corpus.json") ($(load)); $(tail -1 "$WORK/stderr.txt")"
-    echo "  tokenizers:    $(peak "$PY" "$REF" train-hf "$input" 32000 "$WORK/hf-$corpus.json") ($(load))"
+    local curate_t hf_t spm_t
+    curate_t=$(peak "$CURATE" tokenizer train --input "$input" --vocab-size 32000 --pattern gpt2 --min-frequency 2 -o "$WORK/curate-$corpus.json")
+    echo "  curate:        $curate_t ($(load)); $(tail -1 "$WORK/stderr.txt")"
+    hf_t=$(peak "$PY" "$REF" train-hf "$input" 32000 "$WORK/hf-$corpus.json")
+    echo "  tokenizers:    $hf_t ($(load))"
     local sample="all lines"; [ "$sentences" -gt 0 ] && sample="a sample of $sentences lines"
-    echo "  sentencepiece: $(peak "$PY" "$REF" train-spm "$input" 32000 "$WORK/spm-$corpus" "$CORES" "$sentences") ($(load)); trained on $sample"
+    spm_t=$(peak "$PY" "$REF" train-spm "$input" 32000 "$WORK/spm-$corpus" "$CORES" "$sentences")
+    echo "  sentencepiece: $spm_t ($(load)); trained on $sample"
+    local stage="tokenizer training (byte-level BPE, 32,000, min_frequency 2)"
+    for reference in "HF tokenizers:$hf_t" "sentencepiece BPE:$spm_t"; do
+        local who=${reference%%:*} figures=${reference#*:}
+        bench_row "$stage" "seconds, corpus $corpus" s lower "${curate_t%% s,*}" "$who" "${figures%% s,*}"
+        bench_row "$stage" "peak RSS, corpus $corpus" MB lower "$(echo "$curate_t" | sed 's/.*, \([0-9]*\) MB.*/\1/')" "$who" \
+            "$(echo "$figures" | sed 's/.*, \([0-9]*\) MB.*/\1/')"
+    done
     local heldout=("$WORK/articles.jsonl" "$WORK/langid.jsonl") curate_bpt=""
     for file in "${heldout[@]}"; do
         curate_bpt+="${curate_bpt:+ | }$("$CURATE" tokenizer info --tokenizer "$WORK/curate-$corpus.json" --sample "$file" | sed -n 's/^sample: .* tokens, \([0-9.]*\) bytes\/token/\1/p')"
