@@ -390,6 +390,15 @@ public final class ProvenanceStore: @unchecked Sendable {
             tasksDone: Int(tasks[1].int ?? 0), tasksTotal: Int(tasks[0].int ?? 0), stages: stages, readerErrors: readerErrors)
     }
 
+    /// Runs a read-only query on the queue and hands each row to `body` as it is stepped to,
+    /// without materialising the rows: for scans over every document.
+    func scan(_ sql: String, _ body: (SQLiteStatement) -> Void) throws {
+        try onQueue {
+            let statement = try db.statement(sql)
+            while try statement.step() { body(statement) }
+        }
+    }
+
     /// Runs a read-only query with bound values, on the queue.
     func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
         try onQueue { try db.rows(sql, values) }

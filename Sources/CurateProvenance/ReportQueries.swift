@@ -35,12 +35,12 @@ extension ProvenanceStore {
     private func lengthHistogram() throws -> ReportData.Bars {
         var all: [Int: Int] = [:]
         var kept: [Int: Int] = [:]
-        for row in try rows("SELECT chars, status = 'kept', COUNT(*) FROM documents WHERE chars IS NOT NULL GROUP BY 1, 2") {
-            let chars = Int(row[0].int ?? 0)
+        // One pass over the rows in table order: grouping in SQL would sort them all first.
+        try scan("SELECT chars, status = 'kept' FROM documents WHERE chars IS NOT NULL") { row in
+            let chars = Int(row.integer(0))
             let bucket = chars < 1 ? 0 : Int.bitWidth - chars.leadingZeroBitCount
-            let n = Int(row[2].int ?? 0)
-            all[bucket, default: 0] += n
-            if row[1].int == 1 { kept[bucket, default: 0] += n }
+            all[bucket, default: 0] += 1
+            if row.integer(1) == 1 { kept[bucket, default: 0] += 1 }
         }
         guard let top = all.keys.max() else { return ReportData.Bars(labels: [], values: []) }
         let buckets = Array((all.keys.min() ?? 0)...top)

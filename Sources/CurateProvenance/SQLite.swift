@@ -150,6 +150,9 @@ final class SQLiteStatement {
         }
     }
 
+    /// Column `i` of the current row as an integer (0 for NULL).
+    func integer(_ i: Int32) -> Int64 { sqlite3_column_int64(raw, i) }
+
     func row() -> [SQLValue] {
         (0..<sqlite3_column_count(raw)).map { i in
             switch sqlite3_column_type(raw, i) {
