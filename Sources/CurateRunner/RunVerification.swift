@@ -43,8 +43,8 @@ public struct RunVerification {
         for (number, info) in manifest.shards.enumerated() {
             report.shards += 1
             report.tokens += info.tokens
-            let tokenSHA = check(directory + "/" + info.file, expected: info.sha256, against: "the manifest's", into: &report)
-            _ = check(directory + "/" + info.docsFile, expected: info.docsSHA256, against: "the manifest's", into: &report)
+            let tokenSHA = check(directory + "/" + info.file, expected: info.sha256, into: &report)
+            _ = check(directory + "/" + info.docsFile, expected: info.docsSHA256, into: &report)
             guard let record = records.first(where: { $0.shard == number }) else {
                 report.problems.append("shard \(number) (\(folder)/\(info.file)) is in the manifest but not in provenance")
                 continue
@@ -62,7 +62,7 @@ public struct RunVerification {
         }
         if let tokenizer = manifest.tokenizer {
             let path = tokenizer.file.hasPrefix("/") ? tokenizer.file : directory + "/" + tokenizer.file
-            if let sha = check(path, expected: tokenizer.sha256, against: "the manifest's", into: &report),
+            if let sha = check(path, expected: tokenizer.sha256, into: &report),
                let recorded = try audit.store.tokenizerRecords().last, recorded.sha256 != sha {
                 report.problems.append("\(path): sha256 \(sha) does not match provenance's \(recorded.sha256) (\(recorded.file))")
             }
@@ -70,12 +70,13 @@ public struct RunVerification {
         return report
     }
 
-    /// The sha256 of the file at `path` if it could be read, with a problem when it is not `expected`.
-    private func check(_ path: String, expected: String, against source: String, into report: inout Report) -> String? {
+    /// The sha256 of the file at `path` if it could be read, with a problem when it is not the
+    /// manifest's `expected`.
+    private func check(_ path: String, expected: String, into report: inout Report) -> String? {
         report.files += 1
         do {
             let sha = try SHA256.hex(ofFile: path)
-            if sha != expected { report.problems.append("\(path): sha256 \(sha) does not match \(source) \(expected)") }
+            if sha != expected { report.problems.append("\(path): sha256 \(sha) does not match the manifest's \(expected)") }
             return sha
         } catch {
             report.problems.append("\(path): \(error.message)")
