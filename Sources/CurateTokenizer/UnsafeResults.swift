@@ -1,13 +1,25 @@
 import Synchronization
 
 /// Results written by index from several threads, each index by exactly one.
+///
+/// The slots live in a buffer allocated once: threads write through its base pointer and
+/// never touch a shared Swift array, whose mutating accessors are not safe to call
+/// concurrently even at distinct indices.
 final class UnsafeResults<Value>: @unchecked Sendable {
-    private var storage: [Value?]
+    private let storage: UnsafeMutableBufferPointer<Value?>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
 
     func set(_ index: Int, _ value: Value) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+        storage[index] = value
     }
 
     /// Every value, once all are set.
