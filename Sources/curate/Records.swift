@@ -1,5 +1,6 @@
 import ArgumentParser
 import CurateCore
+import CurateIngest
 import CurateRunner
 import Foundation
 
@@ -8,8 +9,8 @@ struct Records: ParsableCommand {
         abstract: "Read files with an input format and count their records, documents and problems.",
         discussion: """
             Decodes every record without running stages: a quick look at what a dump holds, and the reader \
-            benchmark. With two or more threads, one splits records off the files (decompressing them) while \
-            the others decode them, as `curate run` does.
+            benchmark. With two or more threads, one splits records off the files while the others decode them, \
+            as `curate run` does; the gzip members of a WARC file are also inflated on that many threads.
             """)
 
     @Option(name: .shortAndLong, help: "The input format (see `curate stages`).")
@@ -28,7 +29,8 @@ struct Records: ParsableCommand {
         guard let definition = Registry.standard.inputFormat(format) else {
             throw ValidationError("unknown input format \"\(format)\"" + Suggestion.didYouMean(format, among: Registry.standard.inputFormats.map(\.format)))
         }
-        let reader = try definition.make(.defaults(definition.parameters))
+        var reader = try definition.make(.defaults(definition.parameters))
+        if let warc = reader as? WARCFormat { reader = warc.inflating(threads: max(1, threads)) }
         let report = RecordScan.scan(files, format: reader, threads: max(1, threads))
         let mb = Double(report.inputBytes) / 1e6
         if json {
