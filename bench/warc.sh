@@ -12,8 +12,10 @@
 #            headers, chunked transfer-encoding and gzip/deflate content-encoding undone, 2xx and
 #            media-type filter, charset (BOM, HTTP charset; <meta> prescan only when the payload is
 #            not valid non-ASCII UTF-8), UTF-8 validation of the whole payload and conversion to
-#            UTF-8 when needed, and a Document with its metadata. With N threads, N-1 helpers
-#            inflate gzip members ahead of the reader, one thread splits records and N-1 decode.
+#            UTF-8 when needed, and a Document with its metadata. With N threads (one per core),
+#            N-1 helpers inflate gzip members ahead of the reading thread, which splits and
+#            decodes records and inflates members itself rather than wait; threads beyond the
+#            second decode records handed over by the reading thread.
 #   FastWARC inflates the member (zlib-rs), parses the WARC header, filters the record type,
 #            parses the HTTP header (parse_http=True) and reads the payload with transfer- and
 #            content-encoding undone (auto_decode="all"); bytes only: no charset work, no
@@ -104,7 +106,7 @@ for set in small big; do
     echo "| tool | records | seconds | CPU seconds | records/s | MB/s (compressed) |"
     echo "|---|---|---|---|---|---|"
     report "curate, 1 thread" "$bytes" "$c1"
-    report "curate, $CORES threads (inflate helpers, split, decode)" "$bytes" "$c"
+    report "curate, $CORES threads ($((CORES - 1)) inflating ahead of the reader)" "$bytes" "$c"
     report "FastWARC (1 thread)" "$bytes" "$f"; report "warcio (1 thread)" "$bytes" "$w"
     python3 - "$c1" "$c" "$f" "$w" "$set" "$bytes" "$CORES" <<'PY'
 import json, sys
