@@ -8,15 +8,18 @@ import Foundation
 /// next gzip header (`1f 8b 08`, reserved flags clear) after the last one claimed and inflates
 /// from there with libdeflate, exactly as the reader would. The reader takes a result only for
 /// the offset where its previous member ended, so a header-like byte sequence inside compressed
-/// data costs one failed attempt and never a wrong member; an offset no helper claimed is
-/// inflated by the reader itself. Output therefore matches a single-threaded read byte for byte.
+/// data costs one failed attempt and never a wrong member; an offset no helper claimed, or whose
+/// output outgrew a helper's buffer limit, is inflated by the reader itself, as are damaged
+/// members (through zlib, which names the problem). Output and errors therefore match a
+/// single-threaded read.
 final class GzipMemberPrefetcher: @unchecked Sendable {
     /// A member inflated by a helper: `count` bytes of output in `buffer`, and the compressed
-    /// bytes it took (nil if libdeflate failed or the output was too large).
+    /// bytes it took (nil if libdeflate failed, or if `tooLarge`: the output outgrew the limit).
     struct Member {
         let buffer: UnsafeMutableRawBufferPointer
         let count: Int
         let consumed: Int?
+        var tooLarge = false
     }
 
     enum Outcome {
@@ -24,7 +27,8 @@ final class GzipMemberPrefetcher: @unchecked Sendable {
         case inflated(Member)
         /// libdeflate cannot inflate a whole member here (damaged, cut off, or too large).
         case failed
-        /// Nobody claimed this offset; the reader inflates it itself.
+        /// Nobody claimed this offset, or its output outgrew a helper's limit (the reader's
+        /// room may be larger); the reader inflates it itself.
         case unclaimed
     }
 
@@ -75,7 +79,7 @@ final class GzipMemberPrefetcher: @unchecked Sendable {
             position = offset
             for (key, slot) in slots where key < offset {
                 slots[key] = nil
-                if case let .done(member) = slot { buffers.append(member.buffer) }
+                if case let .done(member) = slot { keep(member.buffer) }
             }
             condition.broadcast()
         }
@@ -89,8 +93,8 @@ final class GzipMemberPrefetcher: @unchecked Sendable {
         guard case let .done(member)? = slots.removeValue(forKey: offset) else { return .unclaimed }
         condition.broadcast()
         guard member.consumed != nil else {
-            buffers.append(member.buffer)
-            return .failed
+            keep(member.buffer)
+            return member.tooLarge ? .unclaimed : .failed
         }
         return .inflated(member)
     }
@@ -98,9 +102,16 @@ final class GzipMemberPrefetcher: @unchecked Sendable {
     /// Gives back the buffer of a member taken.
     func recycle(_ buffer: UnsafeMutableRawBufferPointer) {
         condition.lock()
-        buffers.append(buffer)
+        keep(buffer)
         condition.unlock()
     }
+
+    /// Pools a buffer for the next member; one grown for a large member is freed instead.
+    private func keep(_ buffer: UnsafeMutableRawBufferPointer) {
+        if buffer.count > Self.bufferSize { buffer.deallocate() } else { buffers.append(buffer) }
+    }
+
+    private static let bufferSize = 4 << 20
 
     /// Stops the helpers and waits for them to leave.
     func close() {
@@ -142,7 +153,7 @@ final class GzipMemberPrefetcher: @unchecked Sendable {
         guard let start = nextHeader(from: scanFrom) else { return .noMoreHeaders }
         scanFrom = start + 1
         slots[start] = .working
-        let buffer = buffers.popLast() ?? .allocate(byteCount: 4 << 20, alignment: 16)
+        let buffer = buffers.popLast() ?? .allocate(byteCount: Self.bufferSize, alignment: 16)
         condition.unlock()
         let member = inflate(at: start, into: buffer, with: decompressor)
         condition.lock()
@@ -150,7 +161,7 @@ final class GzipMemberPrefetcher: @unchecked Sendable {
         if case .working? = slots[start] {
             slots[start] = .done(member)
         } else {
-            buffers.append(member.buffer)
+            keep(member.buffer)
         }
         condition.broadcast()
         return .inflated
@@ -173,6 +184,8 @@ final class GzipMemberPrefetcher: @unchecked Sendable {
                 let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 4, alignment: 16)
                 buffer.deallocate()
                 buffer = larger
+            case LIBDEFLATE_INSUFFICIENT_SPACE:
+                return Member(buffer: buffer, count: 0, consumed: nil, tooLarge: true)
             default:
                 return Member(buffer: buffer, count: 0, consumed: nil)
             }
