@@ -24,7 +24,8 @@ public enum Compression: String, Sendable {
 
 /// Opens `path` for reading its decompressed bytes, whatever the compression. With
 /// `recovering`, a gzip file skips corrupt members instead of failing (see `GzipDecoder`).
-public func openDecompressed(_ path: String, recovering: Bool = false) throws(IOError) -> any ByteStream {
+/// With `threads` above 1, a gzip file of many members is inflated on that many threads.
+public func openDecompressed(_ path: String, recovering: Bool = false, threads: Int = 1) throws(IOError) -> any ByteStream {
     let file = try FileReader(path: path)
     var head = [UInt8](repeating: 0, count: 6)
     let n = try restoringErrorType(IOError.self) { try head.withUnsafeMutableBytes { try file.read(into: $0) } }
@@ -32,7 +33,11 @@ public func openDecompressed(_ path: String, recovering: Bool = false) throws(IO
     let source = PrefixedStream(prefix: head, rest: file)
     switch Compression.detect(head) {
     case .none: return source
-    case .gzip: return try GzipDecoder(source, path: path, recovering: recovering)
+    case .gzip:
+        if let mapping = MappedFile(path: path) {
+            return try GzipDecoder(mapping, path: path, recovering: recovering, helpers: max(0, threads - 1))
+        }
+        return try GzipDecoder(source, path: path, recovering: recovering)
     case .zstd: return try ZstdDecoder(source, path: path)
     case .bzip2: return try Bzip2Decoder(source, path: path)
     case .xz: return try XzDecoder(source, path: path)

@@ -2,28 +2,46 @@
 import Glibc
 #endif
 
-/// The compressed side of a decoder: a fixed buffer refilled from the source stream.
+/// The compressed side of a decoder: a buffer refilled from the source stream, or a whole
+/// mapped file.
 final class CompressedInput {
-    let source: any ByteStream
+    private let source: (any ByteStream)?
+    /// The mapped file, when the input is one.
+    let mapping: MappedFile?
     let path: String
     private(set) var base: UnsafeMutablePointer<UInt8>
     private var capacity = 1 << 18
     private var start = 0
     private var end = 0
+    /// Bytes of the file brought into `base` so far.
+    private var loaded: Int64 = 0
     private(set) var atEnd = false
 
     init(_ source: any ByteStream, path: String) {
         self.source = source
+        mapping = nil
         self.path = path
         base = .allocate(capacity: capacity)
     }
 
-    deinit { base.deallocate() }
+    /// Reads the whole of `mapping`, in place.
+    init(_ mapping: MappedFile, path: String) {
+        source = nil
+        self.mapping = mapping
+        self.path = path
+        base = UnsafeMutablePointer(mutating: mapping.bytes.baseAddress!)
+        capacity = mapping.bytes.count
+        end = capacity
+        loaded = Int64(capacity)
+        atEnd = true
+    }
+
+    deinit { if mapping == nil { base.deallocate() } }
 
     var pointer: UnsafeMutablePointer<UInt8> { base + start }
     var available: Int { end - start }
     /// Compressed bytes handed to the decoder so far.
-    var consumed: Int64 { source.bytesRead - Int64(available) }
+    var consumed: Int64 { loaded - Int64(available) }
 
     func consume(_ n: Int) { start += n }
 
@@ -41,7 +59,7 @@ final class CompressedInput {
         if available > 0 { return true }
         if atEnd { return false }
         start = 0
-        end = try source.read(into: UnsafeMutableRawBufferPointer(start: base, count: capacity))
+        end = try read(into: base, count: capacity)
         if end == 0 { atEnd = true }
         return end > 0
     }
@@ -64,13 +82,20 @@ final class CompressedInput {
             start = 0
         }
         while end - start < count {
-            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: capacity - end))
+            let n = try read(into: base + end, count: capacity - end)
             if n == 0 {
                 atEnd = true
                 break
             }
             end += n
         }
+    }
+
+    private func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(IOError) -> Int {
+        guard let source else { return 0 }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
+        loaded += Int64(n)
+        return n
     }
 
     func truncated(_ format: String) -> IOError {

@@ -3,9 +3,10 @@ import CZlib
 
 /// Decompresses gzip, including files made of many gzip members (one per WARC record).
 ///
-/// A member that fits in the input window (up to `wholeMemberLimit` bytes, expanding to at most
-/// `wholeOutputLimit`) is decompressed in one
-/// call by libdeflate, about twice as fast as zlib; other and damaged members stream through zlib.
+/// A member of up to `wholeMemberLimit` compressed bytes, expanding to at most
+/// `wholeOutputLimit`, is decompressed in one call by libdeflate, about twice as fast as zlib;
+/// other and damaged members stream through zlib. A mapped file can have helper threads
+/// inflate the members ahead of the reader (`GzipMemberPrefetcher`), with the same output.
 ///
 /// It notes where each member starts, in the file and in the output, so that a reader can
 /// name a record by its member's offset. With `recovering`, a corrupt member is noted in
@@ -47,16 +48,34 @@ public final class GzipDecoder: ByteStream {
     /// Corruption skipped over while recovering, not yet taken by `takeProblems`.
     private var problems: [Problem] = []
 
-    init(_ source: any ByteStream, path: String, recovering: Bool = false) throws(IOError) {
-        input = CompressedInput(source, path: path)
+    /// Helper threads inflating members ahead, if any.
+    private let prefetcher: GzipMemberPrefetcher?
+
+    convenience init(_ source: any ByteStream, path: String, recovering: Bool = false) throws(IOError) {
+        try self.init(CompressedInput(source, path: path), recovering: recovering, prefetcher: nil)
+    }
+
+    /// Decodes a mapped file, with `helpers` threads inflating members ahead of the reader.
+    convenience init(_ file: MappedFile, path: String, recovering: Bool = false, helpers: Int = 0) throws(IOError) {
+        let prefetcher = helpers > 0
+            ? GzipMemberPrefetcher(file: file, helpers: helpers, inputLimit: Self.wholeMemberLimit, outputLimit: Self.wholeOutputLimit)
+            : nil
+        try self.init(CompressedInput(file, path: path), recovering: recovering, prefetcher: prefetcher)
+    }
+
+    private init(_ input: CompressedInput, recovering: Bool, prefetcher: GzipMemberPrefetcher?) throws(IOError) {
+        self.input = input
         self.recovering = recovering
+        self.prefetcher = prefetcher
         guard czlib_inflateInit2(&stream, 15 + 16) == Z_OK, let whole = libdeflate_alloc_decompressor() else {
-            throw IOError(path: path, "cannot initialise zlib")
+            prefetcher?.close()
+            throw IOError(path: input.path, "cannot initialise zlib")
         }
         self.whole = whole
     }
 
     deinit {
+        prefetcher?.close()
         inflateEnd(&stream)
         libdeflate_free_decompressor(whole)
         decoded.deallocate()
@@ -99,13 +118,16 @@ public final class GzipDecoder: ByteStream {
                 memberStarts.append(MemberStart(compressed: memberOffset, decompressed: produced))
                 inMember = true
             }
+            // A mapped file is offered a slice at a time: zlib counts in 32 bits.
+            let offered = min(input.available, 1 << 20)
+            let room = min(buffer.count, 1 << 30)
             stream.next_in = input.pointer
-            stream.avail_in = UInt32(input.available)
+            stream.avail_in = UInt32(offered)
             stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            stream.avail_out = UInt32(buffer.count)
+            stream.avail_out = UInt32(room)
             let status = inflate(&stream, Z_NO_FLUSH)
-            input.consume(input.available - Int(stream.avail_in))
-            let count = buffer.count - Int(stream.avail_out)
+            input.consume(offered - Int(stream.avail_in))
+            let count = room - Int(stream.avail_out)
             produced += Int64(count)
             switch status {
             case Z_STREAM_END:
@@ -133,12 +155,20 @@ public final class GzipDecoder: ByteStream {
     private func decodeWholeMember(into target: UnsafeMutableRawBufferPointer) throws(IOError) -> Int? {
         try input.fill(atLeast: Self.wholeMemberLimit)
         guard input.available > 0 else { return nil }
+        if let prefetcher {
+            switch prefetcher.take(at: Int(input.consumed), helpingWith: whole) {
+            case let .inflated(member): return adopt(member, from: prefetcher, into: target)
+            case .failed: return nil
+            case .unclaimed: break
+            }
+        }
         var destination = target
         while true {
             var consumed = 0
             var count = 0
             let status = libdeflate_gzip_decompress_ex(
-                whole, input.pointer, input.available, destination.baseAddress, destination.count, &consumed, &count)
+                whole, input.pointer, min(input.available, Self.wholeMemberLimit), destination.baseAddress, destination.count,
+                &consumed, &count)
             switch status {
             case LIBDEFLATE_SUCCESS:
                 memberStarts.append(MemberStart(compressed: input.consumed, decompressed: produced))
@@ -159,6 +189,29 @@ public final class GzipDecoder: ByteStream {
                 return nil
             }
         }
+    }
+
+    /// Takes a member a helper inflated: copies it into `target` if it fits (returning the byte
+    /// count), else into `decoded` (returning nil, to be read from there).
+    private func adopt(_ member: GzipMemberPrefetcher.Member, from prefetcher: GzipMemberPrefetcher,
+                       into target: UnsafeMutableRawBufferPointer) -> Int? {
+        defer { prefetcher.recycle(member.buffer) }
+        memberStarts.append(MemberStart(compressed: input.consumed, decompressed: produced))
+        input.consume(member.consumed!)
+        produced += Int64(member.count)
+        let output = UnsafeRawBufferPointer(rebasing: member.buffer[..<member.count])
+        if member.count <= target.count {
+            target.baseAddress!.copyMemory(from: output.baseAddress!, byteCount: member.count)
+            return member.count
+        }
+        if decoded.count < member.count {
+            decoded.deallocate()
+            decoded = .allocate(byteCount: member.count, alignment: 16)
+        }
+        decoded.baseAddress!.copyMemory(from: output.baseAddress!, byteCount: member.count)
+        decodedStart = 0
+        decodedEnd = member.count
+        return nil
     }
 
     /// Discards input up to the next gzip header (1f 8b 08). A header split across two

@@ -18,12 +18,13 @@ public enum Charset {
         if let (encoding, bomLength) = byteOrderMark(bytes) {
             return (convert(bytes[bomLength...], from: encoding), encoding.name)
         }
+        // Valid UTF-8 that is not all ASCII is read as UTF-8 whatever is declared (see above),
+        // so the declarations are only looked for when the bytes are ASCII or not UTF-8.
+        let validity = UTF8Bytes.validate(bytes)
+        if validity == .utf8 { return (bytes, Encoding.utf8.name) }
         var chosen = declared.flatMap { Encoding(label: Array($0.utf8)) }
         if chosen == nil, isHTML { chosen = MetaCharsetPrescan.encoding(in: bytes) }
-        let validity = UTF8Bytes.validate(bytes)
-        if chosen != .utf8, validity == .utf8 || (validity == .ascii && chosen == nil) {
-            return (bytes, Encoding.utf8.name)
-        }
+        if validity == .ascii, chosen == nil { return (bytes, Encoding.utf8.name) }
         let encoding = chosen ?? .windows1252
         // ASCII reads the same in both, and UTF-8 needs no repair when it is valid.
         if validity != .invalid, encoding == .utf8 || (encoding == .windows1252 && validity == .ascii) {
@@ -142,9 +143,9 @@ extension Charset {
 
         /// The encoding a label names, with ASCII white space around it and case ignored.
         init?(label: [UInt8]) {
-            let whitespace: Set<UInt8> = [0x09, 0x0A, 0x0C, 0x0D, 0x20]
-            guard let first = label.firstIndex(where: { !whitespace.contains($0) }),
-                  let last = label.lastIndex(where: { !whitespace.contains($0) }), last - first < 24
+            func isWhitespace(_ b: UInt8) -> Bool { b == 0x09 || b == 0x0A || b == 0x0C || b == 0x0D || b == 0x20 }
+            guard let first = label.firstIndex(where: { !isWhitespace($0) }),
+                  let last = label.lastIndex(where: { !isWhitespace($0) }), last - first < 24
             else { return nil }
             let key = String(decoding: label[first...last].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
             guard let found = Self.byLabel[key] else { return nil }

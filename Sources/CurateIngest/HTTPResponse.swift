@@ -18,7 +18,7 @@ struct HTTPResponse {
         }
         status = code
         var body = Array(p[bodyStart...])
-        if header["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
+        if let coding = header["Transfer-Encoding"], WARCHeader.contains(coding.lowercased(), "chunked") {
             body = try Self.dechunk(body)
         }
         switch header["Content-Encoding"]?.lowercased() {

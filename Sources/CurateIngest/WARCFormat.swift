@@ -11,13 +11,21 @@ public struct WARCFormat: InputFormat {
     public let recordTypes: Set<String>
     public let mimeTypes: Set<String>
     public let maxRecordBytes: Int
+    /// Threads that inflate the gzip members of one file (1: the reading thread alone).
+    public let inflateThreads: Int
 
     public init(recordTypes: Set<String> = ["response", "resource", "conversion"],
                 mimeTypes: Set<String> = ["text/html", "application/xhtml+xml", "text/plain"],
-                maxRecordBytes: Int = 64 << 20) {
+                maxRecordBytes: Int = 64 << 20, inflateThreads: Int = 1) {
         self.recordTypes = recordTypes
         self.mimeTypes = mimeTypes
         self.maxRecordBytes = maxRecordBytes
+        self.inflateThreads = max(1, inflateThreads)
+    }
+
+    /// This format, inflating each file's gzip members on `threads` threads.
+    public func inflating(threads: Int) -> WARCFormat {
+        WARCFormat(recordTypes: recordTypes, mimeTypes: mimeTypes, maxRecordBytes: maxRecordBytes, inflateThreads: threads)
     }
 
     public static let definition = InputFormatDefinition(
@@ -45,7 +53,7 @@ public struct WARCFormat: InputFormat {
 
     public func open(_ file: InputFile) throws(RecordError) -> any RecordSource {
         do {
-            return WARCSource(stream: try openDecompressed(file.path, recovering: true), wantedTypes: recordTypes,
+            return WARCSource(stream: try openDecompressed(file.path, recovering: true, threads: inflateThreads), wantedTypes: recordTypes,
                               maxRecordBytes: maxRecordBytes)
         } catch {
             throw RecordError(error.message)
@@ -81,7 +89,7 @@ public struct WARCFormat: InputFormat {
         guard mimeTypes.isEmpty || mimeTypes.contains(mime) else { return nil }
         metadata["content_type"] = .string(mime)
         let declared = type == "conversion" ? "utf-8" : contentType.flatMap(WARCHeader.charset)
-        let decoded = Charset.decode(payload, declared: declared, isHTML: mime.contains("html"))
+        let decoded = Charset.decode(payload, declared: declared, isHTML: WARCHeader.contains(mime, "html"))
         metadata["charset"] = .string(decoded.charset)
         return Document(
             id: recordID ?? Document.derivedID(inputSHA256: file.sha256, offset: record.offset), text: decoded.utf8,

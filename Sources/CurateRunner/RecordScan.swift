@@ -72,7 +72,13 @@ public enum RecordScan {
         return report
     }
 
-    /// Splits every file into batches of up to `batchSize` items; returns how many it made.
+    /// Record bytes a batch holds at most: with large records (WARC responses), the batches
+    /// waiting in the queue stay within one malloc arena heap instead of mapping fresh memory
+    /// (and faulting its pages in) for every batch.
+    private static let maxBatchBytes = 1 << 20
+
+    /// Splits every file into batches of up to `batchSize` items (and about `maxBatchBytes`
+    /// bytes); returns how many it made.
     @discardableResult
     private static func split(_ files: [InputFile], format: any InputFormat, batchSize: Int, _ emit: (Batch) -> Void) -> Int {
         var sequence = 0
@@ -89,11 +95,14 @@ public enum RecordScan {
                 continue
             }
             var items: [SourceItem] = []
+            var bytes = 0
             while let item = source.next() {
                 items.append(item)
-                if items.count == batchSize {
+                if case let .record(record) = item { bytes += record.bytes.count }
+                if items.count == batchSize || bytes >= maxBatchBytes {
                     send(file, items)
                     items.removeAll(keepingCapacity: true)
+                    bytes = 0
                 }
             }
             if !items.isEmpty { send(file, items) }

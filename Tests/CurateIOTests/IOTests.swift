@@ -26,6 +26,15 @@ private func readAll(_ stream: any ByteStream) throws -> [UInt8] {
         #expect(stream.bytesRead == Int64(try FileManager.default.attributesOfItem(atPath: fixtures + "/" + name)[.size] as! Int))
     }
 
+    @Test func gzipInflatedOnHelperThreadsGivesTheSameBytesAndErrors() throws {
+        #expect(try readAll(try openDecompressed(fixtures + "/lines.txt.gz", threads: 3)) == plain)
+        let path = fixtures + "/truncated.txt.gz"
+        let size = Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int)
+        #expect(throws: IOError(path: path, offset: size, "truncated gzip stream: the file ends inside compressed data")) {
+            _ = try readAll(try openDecompressed(path, threads: 3))
+        }
+    }
+
     @Test(arguments: [("truncated.txt.gz", "gzip"), ("truncated.txt.zst", "zstd"), ("truncated.txt.bz2", "bzip2"), ("truncated.txt.xz", "xz")])
     func truncatedFilesFailWithFileAndOffset(name: String, format: String) throws {
         let path = fixtures + "/" + name

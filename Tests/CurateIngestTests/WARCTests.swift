@@ -141,6 +141,21 @@ private func items(_ name: String, format: WARCFormat = WARCFormat()) throws -> 
     }
 }
 
+@Suite struct WARCParallelInflateTests {
+    /// Helper threads inflating gzip members ahead change nothing: the same records, offsets,
+    /// texts and errors, damaged members included.
+    @Test(arguments: ["cc-2020-34-resiliparse-50rec.warc.gz", "hostile-corrupt-member.warc.gz", "resiliparse-clipped.warc.gz",
+                      "warcio-example.warc.gz", "cc-2024-22-whirlwind.warc.wet.gz", "hostile-leading-garbage.warc"])
+    func readsTheSameWithHelperThreads(name: String) throws {
+        let one = try items(name, format: WARCFormat(mimeTypes: []))
+        for threads in [2, 4] {
+            let many = try items(name, format: WARCFormat(mimeTypes: [], inflateThreads: threads))
+            #expect(many.items == one.items)
+            #expect(many.documents.map(\.text) == one.documents.map(\.text))
+        }
+    }
+}
+
 @Suite struct HTTPBodyTests {
     /// The example.com page of warcio's capture, as the server sent it before gzip.
     let page = "<!doctype html>\n<html>\n<head>\n    <title>Example Domain</title>\n\n    <meta charset=\"utf-8\" />"
