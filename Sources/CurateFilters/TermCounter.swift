@@ -190,6 +190,32 @@ public struct TermCounter: Sendable {
             var i = 0
             let n = text.count
             while i < n {
+                // Where no term has begun, eight ASCII bytes at a time: only their word starts
+                // that may begin a term need the automaton.
+                if (state == inWord || state == start) && i + 8 <= n && starts.blocksAreScreened {
+                    let block = UInt64(littleEndian: UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                    if block & WordStartScreen.high == 0 {
+                        let words = WordStartScreen.wordBytes(block)
+                        var wordStarts = words & ~(words << 8 | (state == inWord ? 0x80 : 0))
+                        var begin = -1
+                        while wordStarts != 0 {
+                            let k = wordStarts.trailingZeroBitCount >> 3
+                            if starts.mayBegin(text, at: i + k) {
+                                begin = k
+                                break
+                            }
+                            wordStarts &= wordStarts &- 1
+                        }
+                        if begin < 0 {
+                            state = words >> 63 != 0 ? inWord : start
+                            i += 8
+                            continue
+                        }
+                        // The byte before a word start is not a word character.
+                        if begin > 0 { state = start }
+                        i += begin
+                    }
+                }
                 let byte = text[i]
                 if byte < 0x80 {
                     if (state == inWord || state == start) && WordStartScreen.isWord(byte)
@@ -276,6 +302,7 @@ struct WordStartScreen: Sendable {
             }
         }
         self.bits = bits
+        blocksAreScreened = !terms.contains { !$0.isEmpty && $0[0] < 0x80 && !Self.isWord(UInt8($0[0])) }
     }
 
     @inline(__always)
@@ -290,6 +317,27 @@ struct WordStartScreen: Sendable {
     /// Whether ASCII `byte` is a word character (a letter, a digit or `_`).
     @inline(__always)
     static func isWord(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 || byte == 0x5F }
+
+    /// Whether no term begins with an ASCII non-word character, so that from the state where no
+    /// term has begun only word starts can lead elsewhere.
+    let blocksAreScreened: Bool
+
+    static let high: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of each byte of `x` (first byte lowest) that is an ASCII word character,
+    /// computed a byte at a time in parallel with each byte kept below 0x80 so that no sum
+    /// carries into the next.
+    @inline(__always)
+    static func wordBytes(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low = x & ~high
+        let lower = low | 0x20 &* ones
+        // The high bit of low + (0x80 - k) says low >= k.
+        let letter = (lower &+ 0x1F &* ones) & ~(lower &+ 0x05 &* ones)
+        let digit = (low &+ 0x50 &* ones) & ~(low &+ 0x46 &* ones)
+        let underscore = ~((low ^ 0x5F &* ones) &+ 0x7F &* ones)
+        return (letter | digit | underscore) & ~x & high
+    }
 
     /// The index of the first byte from `i` on that is not an ASCII word character (or the
     /// end of `text`), eight bytes at a time.
@@ -308,18 +356,10 @@ struct WordStartScreen: Sendable {
     }
 
     /// The number of ASCII word characters that the eight bytes of `x` (first byte lowest)
-    /// start with: a byte at a time in parallel, each kept below 0x80 so that no sum carries
-    /// into the next.
+    /// start with.
     @inline(__always)
     static func wordPrefixLength(_ x: UInt64) -> Int {
-        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
-        let low = x & ~high
-        let lower = low | 0x20 &* ones
-        // The high bit of low + (0x80 - k) says low >= k.
-        let letter = (lower &+ 0x1F &* ones) & ~(lower &+ 0x05 &* ones)
-        let digit = (low &+ 0x50 &* ones) & ~(low &+ 0x46 &* ones)
-        let underscore = ~((low ^ 0x5F &* ones) &+ 0x7F &* ones)
-        let other = ~(letter | digit | underscore) & high | x & high
+        let other = ~wordBytes(x) & high
         return other == 0 ? 8 : other.trailingZeroBitCount >> 3
     }
 

@@ -93,6 +93,17 @@ private struct Draws {
         }
     }
 
+    @Test func termsAtEveryPlaceOfTheEightByteBlocks() {
+        for k in 0..<17 {
+            let words = String(repeating: "w", count: k), spaces = String(repeating: " ", count: k)
+            #expect(count(["ass", "kick ass"], spaces + "ass kick ass.") == 3, "\(k)")
+            #expect(count(["ass"], spaces + words + "ass " + words) == (k == 0 ? 1 : 0), "\(k)")
+            #expect(count(["ass"], words + " " + spaces + "aSs" + spaces + "ass" + words) == (k == 0 ? 0 : 1), "\(k)")
+            // A term that begins with a non-word character turns the blocks off.
+            #expect(count(["-x", "ab"], words + " -x ab-x " + spaces + "ab") == 3, "\(k)")
+        }
+    }
+
     /// The bundled lists over the fixture texts and over texts made of pieces of their own words,
     /// changed in case, joined by word and non-word characters of several scripts and broken
     /// UTF-8: the same counts as ``TermMatcher``.
