@@ -23,23 +23,19 @@ public final class URLFilter: Stage {
     private let urls: HashedStringSet
     private let bannedWords: HashedStringSet
     private let softBannedWords: HashedStringSet
-    private let bannedSubwords: URLFilterSubwords
-    /// The shortest and longest words of `banned_words` and `soft_banned_words`: URL words of
-    /// other lengths are not looked up.
-    private let wordLengths: ClosedRange<Int>
+    private let bannedSubwords: AhoCorasick
     private let suffixes: PublicSuffixList
     public let softWordThreshold: Int
 
     init(
         domains: HashedStringSet, urls: HashedStringSet, bannedWords: HashedStringSet, softBannedWords: HashedStringSet,
-        wordLengths: ClosedRange<Int>, bannedSubwords: [[UInt8]], suffixes: PublicSuffixList, softWordThreshold: Int
+        bannedSubwords: [[UInt8]], suffixes: PublicSuffixList, softWordThreshold: Int
     ) {
         self.domains = domains
         self.urls = urls
         self.bannedWords = bannedWords
         self.softBannedWords = softBannedWords
-        self.wordLengths = wordLengths
-        self.bannedSubwords = URLFilterSubwords(bannedSubwords)
+        self.bannedSubwords = AhoCorasick(patterns: bannedSubwords)
         self.suffixes = suffixes
         self.softWordThreshold = softWordThreshold
     }
@@ -62,18 +58,11 @@ public final class URLFilter: Stage {
                       "The Public Suffix List (publicsuffix.org format); its private section is not used."),
         ]
     ) { options throws(OptionError) in
-        var wordLengths: ClosedRange<Int>? = nil
         func hashes(_ option: String, normalized: Bool) throws(OptionError) -> HashedStringSet {
             var hashes: [UInt64] = []
             for path in options.paths(option) ?? [] {
                 try WordListFile.forEachStrippedLine(path, option: option) { line in
-                    if normalized {
-                        let word = normalizedWord(line)
-                        hashes.append(HashedStringSet.hash(word))
-                        wordLengths = min(wordLengths?.lowerBound ?? word.count, word.count)...max(wordLengths?.upperBound ?? 0, word.count)
-                    } else {
-                        hashes.append(HashedStringSet.hash(line))
-                    }
+                    hashes.append(normalized ? wordHash(normalizedWord(line)) : HashedStringSet.hash(line))
                 }
             }
             return HashedStringSet(hashes: hashes)
@@ -89,8 +78,8 @@ public final class URLFilter: Stage {
         return URLFilter(
             domains: try hashes("domains", normalized: false), urls: try hashes("urls", normalized: false),
             bannedWords: try hashes("banned_words", normalized: true),
-            softBannedWords: try hashes("soft_banned_words", normalized: true), wordLengths: wordLengths ?? 0...0,
-            bannedSubwords: Array(Set(subwords)), suffixes: suffixes,
+            softBannedWords: try hashes("soft_banned_words", normalized: true),
+            bannedSubwords: Array(Set(subwords)).filter { !$0.isEmpty }, suffixes: suffixes,
             softWordThreshold: options.int("soft_word_threshold") ?? 2)
     }
 
@@ -117,16 +106,17 @@ public final class URLFilter: Stage {
         }
         if urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url)) { return .drop(reason: "url_filter:url", metrics: []) }
 
-        // One pass over the URL for its words, hashed whole where their length is that of a
-        // listed word, and its lower-cased letters and digits, searched for banned sub-words
-        // next. The words: runs of ASCII letters and digits, and an empty word when the URL
-        // starts or ends with another character (as Python's re.split gives them).
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: url.count) { letters in
+        // One pass over the URL for its words and its banned sub-words. The words: runs of
+        // ASCII letters and digits, and an empty word when the URL starts or ends with another
+        // character (as Python's re.split gives them).
+        let checkSubwords = bannedSubwords.stateCount > 1
+        let (banned, softHashes, subwordFound) = bannedSubwords.withStepper { stepper in
             Self.lowerAlphanumeric.withUnsafeBufferPointer { lower in
                 var banned = false
                 var softHashes: [UInt64] = []
-                var count = 0
-                var wordStart = 0
+                var found = false
+                var state = AhoCorasick.start
+                var word = HashedStringSet.Hasher()
                 var inWord = true
                 var i = 0
                 while true {
@@ -135,39 +125,45 @@ public final class URLFilter: Stage {
                     if folded != 0 {
                         if !inWord {
                             inWord = true
-                            wordStart = i
+                            word = HashedStringSet.Hasher()
                         }
-                        letters[count] = folded
-                        count += 1
+                        word.add(url[i])
+                        if checkSubwords && !found {
+                            state = stepper.next(state, folded)
+                            found = stepper.hasMatch(state)
+                        }
                     } else if inWord || end {
                         // A word ends, or the URL ends after another character (an empty word).
-                        let length = inWord ? i - wordStart : 0
-                        if wordLengths.contains(length) {
-                            let hash = HashedStringSet.hash(UnsafeBufferPointer(rebasing: url[wordStart..<wordStart + length]))
-                            if bannedWords.contains(hash: hash) { banned = true }
-                            if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
-                        }
+                        let hash = inWord ? word.finish() : HashedStringSet.Hasher().finish()
+                        if bannedWords.contains(hash: hash) { banned = true }
+                        if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
                         inWord = false
                     }
                     if end { break }
                     i += 1
                 }
-                if banned { return .drop(reason: "url_filter:banned_words", metrics: []) }
-                if softHashes.count >= softWordThreshold {
-                    return .drop(reason: "url_filter:soft_banned_words", metrics: [Metric("soft_banned_words", Double(softHashes.count))])
-                }
-                if !bannedSubwords.isEmpty && bannedSubwords.occurs(in: UnsafeBufferPointer(rebasing: letters[..<count])) {
-                    return .drop(reason: "url_filter:banned_subwords", metrics: [])
-                }
-                return .keep
+                return (banned, softHashes, found)
             }
         }
+        if banned { return .drop(reason: "url_filter:banned_words", metrics: []) }
+        if softHashes.count >= softWordThreshold {
+            return .drop(reason: "url_filter:soft_banned_words", metrics: [Metric("soft_banned_words", Double(softHashes.count))])
+        }
+        if subwordFound { return .drop(reason: "url_filter:banned_subwords", metrics: []) }
+        return .keep
     }
 
     /// Each byte lower-cased when it is an ASCII letter or digit, else 0.
     private static let lowerAlphanumeric: [UInt8] = (0..<256).map { b in
         let byte = UInt8(b)
         return isAlphanumeric(byte) ? (byte &- 0x41 < 26 ? byte | 0x20 : byte) : 0
+    }
+
+    /// The hash of a word, as the word lists are kept.
+    static func wordHash(_ word: [UInt8]) -> UInt64 {
+        var hasher = HashedStringSet.Hasher()
+        for byte in word { hasher.add(byte) }
+        return hasher.finish()
     }
 
     @inline(__always)
