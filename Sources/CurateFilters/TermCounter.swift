@@ -196,11 +196,13 @@ public struct TermCounter: Sendable {
                     let block = UInt64(littleEndian: UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self))
                     if block & WordStartScreen.high == 0 {
                         let words = WordStartScreen.wordBytes(block)
+                        let lowered = WordStartScreen.lowered(block: block)
                         var wordStarts = words & ~(words << 8 | (state == inWord ? 0x80 : 0))
                         var begin = -1
                         while wordStarts != 0 {
                             let k = wordStarts.trailingZeroBitCount >> 3
-                            if starts.mayBegin(text, at: i + k) {
+                            if k < 6 ? starts.mayBegin(key: UInt32(truncatingIfNeeded: lowered >> UInt64(8 * k)) & 0xFF_FFFF)
+                                : starts.mayBegin(text, at: i + k) {
                                 begin = k
                                 break
                             }
@@ -281,10 +283,10 @@ public struct TermCounter: Sendable {
 /// or begins with all three (up to collisions of a hash of the three), or a byte outside ASCII
 /// comes among them.
 struct WordStartScreen: Sendable {
-    /// Bit (a << 7 | b): a term is a, or a and b; then bit `pairBits` + (hash of a, b, c): a
-    /// term begins with a, b, c.
+    /// Bit (a | b << 8) for ASCII a, b: a term is a, or a and b; then bit `pairBits` + (hash
+    /// of a, b, c): a term begins with a, b, c.
     private let bits: [UInt64]
-    private static let pairBits = 128 * 128
+    private static let pairBits = 1 << 15
     private static let tripleHashBits = 15
 
     /// The screen for terms of lower-cased scalars.
@@ -292,13 +294,13 @@ struct WordStartScreen: Sendable {
         var bits = [UInt64](repeating: 0, count: (Self.pairBits + 1 << Self.tripleHashBits) / 64)
         func set(_ index: Int) { bits[index >> 6] |= 1 << UInt64(index & 63) }
         for term in terms where !term.isEmpty && term[0] < 0x80 {
-            let first = Int(term[0]) << 7
+            let first = Int(term[0])
             if term.count == 1 {
-                for next in 0..<128 { set(first | next) }
+                for next in 0..<128 { set(first | next << 8) }
             } else if term.count == 2, term[1] < 0x80 {
-                set(first | Int(term[1]))
+                set(first | Int(term[1]) << 8)
             } else if term.count > 2, term[1] < 0x80, term[2] < 0x80 {
-                set(Self.pairBits + Self.tripleHash(UInt8(term[0]), UInt8(term[1]), UInt8(term[2])))
+                set(Self.pairBits + Self.tripleHash(term[0] | term[1] << 8 | term[2] << 16))
             }
         }
         self.bits = bits
@@ -306,13 +308,27 @@ struct WordStartScreen: Sendable {
     }
 
     @inline(__always)
-    private static func tripleHash(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
-        let key = UInt32(a) << 14 | UInt32(b) << 7 | UInt32(c)
-        return Int((key &* 0x9E37_79B1) >> UInt32(32 - tripleHashBits))
+    private static func tripleHash(_ key: UInt32) -> Int {
+        Int((key &* 0x9E37_79B1) >> UInt32(32 - tripleHashBits))
     }
 
+    /// Whether a term may begin with the lower-cased ASCII bytes of `key` (first byte lowest;
+    /// three bytes).
     @inline(__always)
-    private static func lowered(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+    func mayBegin(key: UInt32) -> Bool {
+        let pair = Int(key & 0xFFFF), triple = Self.pairBits + Self.tripleHash(key)
+        return bits.withUnsafeBufferPointer { bits in
+            (bits[pair >> 6] >> UInt64(pair & 63) | bits[triple >> 6] >> UInt64(triple & 63)) & 1 != 0
+        }
+    }
+
+    /// `x` (eight ASCII bytes) with its capital letters lower-cased.
+    @inline(__always)
+    static func lowered(block x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let capital = (x &+ 0x3F &* ones) & ~(x &+ 0x25 &* ones) & high
+        return x | capital >> 2
+    }
 
     /// Whether ASCII `byte` is a word character (a letter, a digit or `_`).
     @inline(__always)
@@ -368,16 +384,10 @@ struct WordStartScreen: Sendable {
     @inline(__always)
     func mayBegin(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         let next = i + 1 < text.count ? text[i + 1] : 0x20
-        guard next < 0x80 else { return true }
-        let a = Self.lowered(text[i]), b = Self.lowered(next)
-        return bits.withUnsafeBufferPointer { bits in
-            let pair = Int(a) << 7 | Int(b)
-            if bits[pair >> 6] & (1 << UInt64(pair & 63)) != 0 { return true }
-            let third = i + 2 < text.count ? text[i + 2] : 0x20
-            guard third < 0x80 else { return true }
-            let triple = Self.pairBits + Self.tripleHash(a, b, Self.lowered(third))
-            return bits[triple >> 6] & (1 << UInt64(triple & 63)) != 0
-        }
+        let third = i + 2 < text.count ? text[i + 2] : 0x20
+        guard next < 0x80 && third < 0x80 else { return true }
+        let key = UInt32(text[i]) | UInt32(next) << 8 | UInt32(third) << 16
+        return mayBegin(key: UInt32(truncatingIfNeeded: Self.lowered(block: UInt64(key))))
     }
 }
 
