@@ -31,7 +31,8 @@ public struct BadWordsFilter: Stage {
     /// each remove more than 10% of the documents of their language (datatrove's allow-list).
     public static let defaultAllowed = ["sm", "グロ", "女の子", "性"]
 
-    public let matchers: [String: TermMatcher]
+    /// The counter of each language's words.
+    public let counters: [String: TermCounter]
     public let keepFraction: Double
     public let seed: UInt64
     public let failOnMissingLanguage: Bool
@@ -42,8 +43,8 @@ public struct BadWordsFilter: Stage {
         words: [String: [String]], keepFraction: Double = 0, seed: UInt64 = 0,
         failOnMissingLanguage: Bool = true, defaultLanguage: String = "en"
     ) {
-        matchers = Dictionary(uniqueKeysWithValues: words.map { language, list in
-            (language, TermMatcher(terms: list, boundaries: Self.unspacedLanguages.contains(language) ? .anywhere : .words))
+        counters = Dictionary(uniqueKeysWithValues: words.map { language, list in
+            (language, TermCounter(terms: list, boundaries: Self.unspacedLanguages.contains(language) ? .anywhere : .words))
         })
         self.keepFraction = keepFraction
         self.seed = seed
@@ -88,13 +89,13 @@ public struct BadWordsFilter: Stage {
     public func process(_ document: inout Document) -> Verdict {
         let language: String
         if case let .string(value)? = document.metadata["language"] { language = value } else { language = defaultLanguage }
-        guard let matcher = matchers[language] else {
+        guard let counter = counters[language] else {
             if failOnMissingLanguage {
                 return .drop(reason: "badwords:missing_language", metrics: [], detail: "no bad-word list for language \"\(language)\"")
             }
             return .keep
         }
-        let count = document.text.withUnsafeBufferPointer { matcher.count(in: $0) }
+        let count = document.text.withUnsafeBufferPointer { counter.count(in: $0) }
         if count == 0 { return .keep }
         if keepFraction > 0 && Self.draw(id: document.id, seed: seed) < keepFraction { return .keep }
         return .drop(reason: "badwords:\(language)", metrics: [Metric("badwords", Double(count))])

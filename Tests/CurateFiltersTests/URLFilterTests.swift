@@ -69,6 +69,54 @@ import Testing
     private static let list = Result { PublicSuffixList(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Resources.path("url_filter/public_suffix_list.dat"))))) }
     private static func suffixes() throws -> PublicSuffixList { try list.get() }
 
+    /// A filter whose word lists are `lists` (option name -> lines), written to temporary files.
+    private static func filter(_ lists: [String: [String]]) throws -> any Stage {
+        var values: [(String, JSONValue)] = []
+        for (option, lines) in lists {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("url-\(option)-\(UUID().uuidString).txt").path
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            values.append((option, .array([.string(path)])))
+        }
+        return try SafetyFixtures.stage(URLFilter.definition, values)
+    }
+
+    private static func reason(_ filter: any Stage, _ url: String) -> String {
+        var doc = SafetyFixtures.document("", url: url)
+        if case let .drop(reason, _, _) = filter.process(&doc) { return reason }
+        return "keep"
+    }
+
+    @Test func subwordsAreFoundAcrossSeparatorsAndCase() throws {
+        let filter = try Self.filter(["banned_subwords": ["Foo Bar-baz", "xyzzy"], "banned_words": [], "soft_banned_words": []])
+        #expect(Self.reason(filter, "http://example.com/a/FOO-bar/BAZ.html") == "url_filter:banned_subwords")
+        #expect(Self.reason(filter, "http://example.com/x_y_z_z_y") == "url_filter:banned_subwords")
+        #expect(Self.reason(filter, "http://example.com/foobarba/z") == "url_filter:banned_subwords")
+        #expect(Self.reason(filter, "http://example.com/foobarbaxyzz") == "keep")
+        #expect(Self.reason(filter, "xyzz") == "keep")
+        // Sub-words shorter than three characters: every place is a candidate.
+        let short = try Self.filter(["banned_subwords": ["qx", "longer"], "banned_words": [], "soft_banned_words": []])
+        #expect(Self.reason(short, "http://example.com/aq-x") == "url_filter:banned_subwords")
+        #expect(Self.reason(short, "http://example.com/lon/ger") == "url_filter:banned_subwords")
+        #expect(Self.reason(short, "http://example.com/q") == "keep")
+    }
+
+    @Test func wordsOfEveryListedLengthAreLookedUp() throws {
+        let filter = try Self.filter([
+            "banned_words": ["x", "averyveryverylongbannedword"], "soft_banned_words": ["ab", "cd"], "banned_subwords": [],
+        ])
+        #expect(Self.reason(filter, "http://example.com/a/x/b") == "url_filter:banned_words")
+        #expect(Self.reason(filter, "http://example.com/averyveryverylongbannedword") == "url_filter:banned_words")
+        #expect(Self.reason(filter, "http://example.com/X") == "keep")
+        #expect(Self.reason(filter, "http://example.com/ab?cd") == "url_filter:soft_banned_words")
+        #expect(Self.reason(filter, "http://example.com/abcd") == "keep")
+        // A listed word with no letters or digits is the empty word, which a URL holds when it
+        // starts or ends with another character (Python's re.split gives it there).
+        let empty = try Self.filter(["banned_words": ["--"], "soft_banned_words": [], "banned_subwords": []])
+        #expect(Self.reason(empty, "http://example.com/") == "url_filter:banned_words")
+        #expect(Self.reason(empty, "/example") == "url_filter:banned_words")
+        #expect(Self.reason(empty, "http://example.com/a") == "keep")
+    }
+
     @Test func missingListNamesTheOption() {
         let error = #expect(throws: OptionError.self) {
             try SafetyFixtures.stage(URLFilter.definition, [("domains", .array([.string("no-such-file.txt")]))])
