@@ -38,6 +38,13 @@ final class BinaryWriter {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Writes `bytes` as they are, without a length.
+    func write(bytes: ArraySlice<UInt8>) throws(IOError) {
+        buffer.append(contentsOf: bytes)
+        bytesWritten += Int64(bytes.count)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     func write(string: String) throws(IOError) {
         try write(bytes: Array(string.utf8))
     }
@@ -117,16 +124,24 @@ final class BinaryReader {
 
     /// Fills `values` from the file at byte `offset`, without moving the sequential position.
     func read(into values: UnsafeMutableBufferPointer<UInt64>, at offset: Int64) throws(IOError) {
-        let raw = UnsafeMutableRawBufferPointer(values)
-        var done = 0
-        while done < raw.count {
-            let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ioError(path, "read failed")
-            }
-            if n == 0 { throw IOError(path: path, offset: offset + Int64(done), "file ends early") }
-            done += n
+        try read(into: UnsafeMutableRawBufferPointer(values), at: offset)
+    }
+
+    /// Fills `raw` from the file at byte `offset`, without moving the sequential position.
+    func read(into raw: UnsafeMutableRawBufferPointer, at offset: Int64) throws(IOError) {
+        try preadFully(fd, raw, at: offset, path: path)
+    }
+
+    /// Skips what ``BinaryWriter/write(bytes:)`` wrote.
+    func skipBytes() throws(IOError) {
+        var count = Int(try read(UInt32.self))
+        while count > 0 {
+            if start == end { try refill(atLeast: 1) }
+            guard end > start else { throw truncated() }
+            let n = min(count, end - start)
+            start += n
+            position += Int64(n)
+            count -= n
         }
     }
 
@@ -155,6 +170,40 @@ final class BinaryReader {
     private func truncated() -> IOError {
         IOError(path: path, offset: position, "file ends inside a record")
     }
+}
+
+/// Fills `raw` from `fd` at byte `offset`.
+func preadFully(_ fd: Int32, _ raw: UnsafeMutableRawBufferPointer, at offset: Int64, path: String) throws(IOError) {
+    var done = 0
+    while done < raw.count {
+        let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ioError(path, "read failed")
+        }
+        if n == 0 { throw IOError(path: path, offset: offset + Int64(done), "file ends early") }
+        done += n
+    }
+}
+
+/// Writes all of `raw` to `fd` at byte `offset`.
+func pwriteFully(_ fd: Int32, _ raw: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(IOError) {
+    var done = 0
+    while done < raw.count {
+        let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ioError(path, "write failed")
+        }
+        done += n
+    }
+}
+
+/// The size of the file at `path`, or nil if it cannot be read.
+func fileSize(_ path: String) -> Int64? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Int64(info.st_size)
 }
 
 /// An error for a failed system call on `path`, with the system's reason.

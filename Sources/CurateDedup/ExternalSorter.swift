@@ -40,53 +40,76 @@ public struct Triple64: SortRecord {
 
 /// Sorts more records than fit in memory: records are collected up to `memoryBytes`,
 /// sorted and written as a run; `sorted` merges the runs.
+///
+/// The memory held never exceeds `memoryBytes` (or 16 records): two thirds for the
+/// records and a third for the scratch space of the (stable) in-memory sort.
 final class ExternalSorter<R: SortRecord> {
     private let folder: String
     private let name: String
     private let capacity: Int
-    private var records: [R] = []
+    /// Allocated once at `capacity`; only the pages records are written to become resident.
+    private var records: UnsafeMutableBufferPointer<R>?
+    private var filled = 0
     private var runs: [String] = []
     private(set) var count = 0
 
-    /// Keeps at most `memoryBytes` of records in memory (at least 16 records).
     init(folder: String, name: String, memoryBytes: Int) {
         self.folder = folder
         self.name = name
-        capacity = max(16, memoryBytes / MemoryLayout<R>.stride)
-        records.reserveCapacity(min(capacity, 1 << 16))
+        capacity = max(16, memoryBytes * 2 / 3 / MemoryLayout<R>.stride)
     }
+
+    deinit { records?.deallocate() }
 
     /// How many sorted runs were written to disk.
     private(set) var runCount = 0
 
     func add(_ record: R) throws(IOError) {
-        records.append(record)
+        let buffer = records ?? {
+            let allocated = UnsafeMutableBufferPointer<R>.allocate(capacity: capacity)
+            records = allocated
+            return allocated
+        }()
+        buffer[filled] = record
+        filled += 1
         count += 1
-        if records.count >= capacity { try spill() }
+        if filled == capacity { try spill() }
+    }
+
+    private func sortFilled() -> UnsafeMutableBufferPointer<R> {
+        guard let records else { return UnsafeMutableBufferPointer(start: nil, count: 0) }
+        var filledPart = UnsafeMutableBufferPointer(rebasing: records[..<filled])
+        filledPart.sort()
+        return filledPart
     }
 
     private func spill() throws(IOError) {
-        records.sort()
+        let sorted = sortFilled()
         let path = "\(folder)/\(name).run\(runs.count)"
         let writer = try BinaryWriter(path: path)
-        for record in records { try writer.write(record) }
+        for record in sorted { try writer.write(record) }
         try writer.finish()
         runs.append(path)
         runCount += 1
-        records.removeAll(keepingCapacity: true)
+        filled = 0
+    }
+
+    private func release() {
+        records?.deallocate()
+        records = nil
+        filled = 0
     }
 
     /// Calls `body` with every record in ascending order, then deletes the runs.
     func sorted(_ body: (R) throws -> Void) throws {
-        records.sort()
         if runs.isEmpty {
-            for record in records { try body(record) }
-            records = []
+            for record in sortFilled() { try body(record) }
+            release()
             return
         }
-        if !records.isEmpty { try spill() }
-        records = []
-        // Each run is read through its own buffer; the runs share the budget.
+        if filled > 0 { try spill() }
+        release()
+        // Each run is read through its own buffer; the runs share the record part of the budget.
         let bufferSize = max(4096, capacity * MemoryLayout<R>.stride / max(1, runs.count))
         let readers = try runs.map { path throws(IOError) in try BinaryReader(path: path, bufferSize: bufferSize) }
         var heap = MergeHeap<R>()
