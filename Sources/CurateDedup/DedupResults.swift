@@ -27,7 +27,7 @@ public struct DedupStats: Sendable, Equatable {
     public var clusterSizes: [Int: Int] = [:]
     /// Documents dropped per input.
     public var duplicatesByInput: [String: Int] = [:]
-    /// Sorted runs spilled to disk while sorting band or text hashes.
+    /// Sorted runs spilled to disk while sorting band hashes, pairs, text hashes or drops.
     public var spilledRuns = 0
 
     public init() {}
@@ -144,6 +144,7 @@ enum DedupResults {
             try ids.write(string: lastKeptID)
         }
         if !batch.isEmpty { try context.recordClusters(batch) }
+        batch = []
         try ids.finish()
         let dropsPath = "\(folder)/\(dropsFile)"
         let drops = try BinaryWriter(path: DurableFile.temporaryPath(for: dropsPath))
@@ -233,8 +234,8 @@ final class DropTable: @unchecked Sendable {
     private let path: String
     private let fd: Int32
     /// Every record and the ids, when they fit in memory.
-    private let records: [DropRecord]
-    private let ids: [UInt8]
+    private let records: PageBuffer<DropRecord>?
+    private let ids: PageBuffer<UInt8>?
     let inMemory: Bool
     /// On disk: the key of every `sample`-th record.
     private let sampledKeys: [Pair64]
@@ -242,6 +243,7 @@ final class DropTable: @unchecked Sendable {
     private static let recordSize = MemoryLayout<DropRecord>.stride
 
     init(path: String, memoryBytes: Int) throws {
+        releaseFreedMemory()
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError(path, "cannot open") }
@@ -259,18 +261,15 @@ final class DropTable: @unchecked Sendable {
         let idsStart = count * Self.recordSize, idsBytes = Int(size) - 8 - idsStart
         inMemory = idsStart + idsBytes <= memoryBytes
         if inMemory {
-            records = try [DropRecord](unsafeUninitializedCapacity: count) { buffer, initialized in
-                try preadFully(fd, UnsafeMutableRawBufferPointer(buffer), at: 0, path: path)
-                initialized = count
-            }
-            ids = try [UInt8](unsafeUninitializedCapacity: idsBytes) { buffer, initialized in
-                try preadFully(fd, UnsafeMutableRawBufferPointer(buffer), at: Int64(idsStart), path: path)
-                initialized = idsBytes
-            }
+            let records = PageBuffer<DropRecord>(capacity: count), ids = PageBuffer<UInt8>(capacity: idsBytes)
+            try preadFully(fd, UnsafeMutableRawBufferPointer(records.buffer), at: 0, path: path)
+            try preadFully(fd, UnsafeMutableRawBufferPointer(ids.buffer), at: Int64(idsStart), path: path)
+            self.records = records
+            self.ids = ids
             sampledKeys = []
         } else {
-            records = []
-            ids = []
+            records = nil
+            ids = nil
             var keys: [Pair64] = []
             keys.reserveCapacity((count + sample - 1) / sample)
             var key = Pair64(0, 0)
@@ -288,14 +287,13 @@ final class DropTable: @unchecked Sendable {
 
     /// The record of `key` and the id of its kept document, if `key` is dropped.
     func find(_ key: Pair64) -> (DropRecord, String)? {
-        if inMemory {
-            return records.withUnsafeBufferPointer { all in
-                let i = Self.lowerBound(key, in: all)
-                guard i < all.count, all[i].key == key else { return nil }
-                let offset = Int(all[i].idOffset)
-                let length = ids.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-                return (all[i], String(decoding: ids[(offset + 4)..<(offset + 4 + length)], as: UTF8.self))
-            }
+        if let records, let ids {
+            let all = UnsafeBufferPointer(records.buffer), text = UnsafeRawBufferPointer(ids.buffer)
+            let i = Self.lowerBound(key, in: all)
+            guard i < all.count, all[i].key == key else { return nil }
+            let offset = Int(all[i].idOffset)
+            let length = Int(text.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            return (all[i], String(decoding: text[(offset + 4)..<(offset + 4 + length)], as: UTF8.self))
         }
         // The block that starts at the last sampled key not above `key`.
         var low = 0, high = sampledKeys.count

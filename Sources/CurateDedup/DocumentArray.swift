@@ -9,6 +9,7 @@ import Glibc
 final class DocumentArray {
     let count: Int
     /// The whole array, when it fits in memory.
+    private let storage: PageBuffer<UInt32>?
     private let memory: UnsafeMutablePointer<UInt32>?
     private let file: PagedFile?
 
@@ -27,19 +28,19 @@ final class DocumentArray {
     init(count: Int, repeating value: UInt32, memoryBytes: Int, path: String) throws(IOError) {
         self.count = count
         if Self.fitsInMemory(count: count, memoryBytes: memoryBytes) {
-            let memory = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, count))
-            memory.initialize(repeating: value, count: count)
-            self.memory = memory
+            let storage = PageBuffer<UInt32>(capacity: count)
+            storage.buffer.initialize(repeating: value)
+            self.storage = storage
+            memory = storage.buffer.baseAddress
             file = nil
         } else {
+            storage = nil
             memory = nil
             let pageLength = Self.pageLength(memoryBytes: memoryBytes)
             file = try PagedFile(path: path, count: count, repeating: value, pageLength: pageLength,
                                  pages: max(2, memoryBytes / (pageLength * MemoryLayout<UInt32>.stride)))
         }
     }
-
-    deinit { memory?.deallocate() }
 
     /// Whether the array lives on disk.
     var isOnDisk: Bool { file != nil }

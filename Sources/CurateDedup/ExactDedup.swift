@@ -42,6 +42,7 @@ public struct ExactDedup: BarrierStage {
             let documents = try writeHashes(context, part: part)
             counts.withLock { $0[part] = documents }
         }
+        releaseFreedMemory()
         let numbering = try DocumentNumbering(folder: context.folder, parts: context.parts.count)
         // The cluster table takes what it needs, at most half; the sorts share the rest.
         let budget = DedupMemory.dataBytes(memoryBytes, workers: context.workers)

@@ -9,14 +9,17 @@ import Synchronization
 /// over machines:
 /// 1. ``writeSignatures(_:part:)`` for every part: each document's signature, identity and
 ///    (with verification) shingle set, in files of the part.
-/// 2. ``resolveBandGroup(_:group:)`` for every band group: band hashes of all signatures,
-///    sorted on disk within `memory_mb`; documents sharing a band hash become candidate
-///    pairs, written to `pairs-GGGGG.bin`.
-/// 3. ``cluster(_:groups:stats:)``: the pairs of all groups, sorted on disk, joined by
-///    union-find (after verification when asked); each cluster keeps its earliest document
+/// 2. ``resolveBandGroup(_:group:bands:memoryBytes:)`` for every band group: band hashes of
+///    all signatures, sorted on disk within its share of the budget; documents sharing a band
+///    hash become candidate pairs, written to `pairs-GGGGG.bin`.
+/// 3. ``cluster(_:groups:stats:)``: the pairs of all groups, sorted on disk, joined by a
+///    union-find over a flat table of the documents (paged from disk when it exceeds its
+///    share; after verification when asked); each cluster keeps its earliest document
 ///    in plan order (lowest part, then first in the part) and the others are dropped. With
 ///    verification, a member whose true Jaccard similarity to the kept document is below
 ///    `threshold` (joined through other members) is not dropped.
+///
+/// Everything that grows with the corpus stays within `memory_mb` (see ``DedupMemory``).
 public struct MinHashDedup: BarrierStage {
     public let bands: Int
     public let rows: Int
@@ -104,6 +107,7 @@ public struct MinHashDedup: BarrierStage {
             counts.withLock { $0[part] = documents }
             empty.withLock { $0 += withoutShingles }
         }
+        releaseFreedMemory()
         let groups = groups(workers: context.workers)
         // Each concurrent group gets its share of the budget.
         let concurrent = max(1, min(context.workers, groups.count))
@@ -113,6 +117,7 @@ public struct MinHashDedup: BarrierStage {
             let spilled = try resolveBandGroup(context, group: g, bands: groups[g], memoryBytes: share)
             runs.withLock { $0 += spilled }
         }
+        releaseFreedMemory()
         var stats = DedupStats()
         stats.documents = counts.withLock { $0.reduce(0, +) }
         stats.documentsWithoutShingles = empty.withLock { $0 }
@@ -262,6 +267,7 @@ public struct MinHashDedup: BarrierStage {
             return true
         }
         try exacts?.finish()
+        releaseFreedMemory()
         let exactReader = verify ? try BinaryReader(path: exactPath) : nil
         try DedupResults.write(clusters, numbering: numbering, memoryBytes: budget - tableBytes, stats: &stats,
                                context: context) { member, kept in

@@ -101,4 +101,24 @@ import Testing
         #expect(try table.size(kept: 3) == 4)
         #expect(try table.size(kept: 60) == 1)
     }
+
+    @Test func inPlaceSortOrdersLikeTheStandardSort() {
+        var state: UInt64 = 99
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let random = (0..<5000).map { _ in Triple64(next() % 50, next() % 7, next()) }
+        let patterns: [[Triple64]] = [
+            random, random.sorted(), random.sorted().reversed(),
+            (0..<5000).map { Triple64(UInt64($0 % 3), 0, 0) },
+            (0..<5000).map { i in Triple64(UInt64(i < 2500 ? i : 5000 - i), 0, 0) },
+            [], [Triple64(1, 2, 3)],
+        ]
+        for pattern in patterns {
+            var items = pattern
+            items.withUnsafeMutableBufferPointer { InPlaceSort.sort($0) }
+            #expect(items == pattern.sorted())
+        }
+    }
 }
