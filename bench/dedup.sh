@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Dedup benchmark: MinHash signature throughput (curate vs rensa, datasketch, datatrove 0.10.1),
-# whole minhash_dedup on 1M synthetic documents (docs/s, peak RSS), and detection quality
-# (per Jaccard decile vs 1-(1-s^8)^14, precision / recall at 0.8 with and without verification).
+# whole minhash_dedup and exact_dedup on 1M synthetic documents (docs/s, and the process's peak RSS
+# against each memory_mb budget: PASS when under it; the baseline of an empty run is printed), and
+# detection quality (per Jaccard decile vs 1-(1-s^8)^14, precision / recall at 0.8 with and without
+# verification).
 # Usage: bench/dedup.sh [N_SYNTHETIC] [SECTIONS]   (default 1000000 and signatures,whole,quality;
 #        needs ../shared/data/text; CURATE_SHARED moves it). `bench/dedup.sh 1000000 whole` runs only
 #        the whole-stage part: peak RSS of the curate process against each memory_mb budget, PASS/FAIL.

@@ -85,7 +85,7 @@ public struct MinHashDedup: BarrierStage {
     }
 
     /// The memory dedup's own data may take with `workers` workers: `memoryBytes` minus a
-    /// fixed reserve for the process baseline and the workers' file buffers (at least a
+    /// fixed reserve for the process baseline and the workers' buffers (at least a
     /// quarter of it). An executor running step 2 as separate tasks divides it among the
     /// band groups that run at once on a machine.
     public func dataMemoryBytes(workers: Int) -> Int {
@@ -111,7 +111,7 @@ public struct MinHashDedup: BarrierStage {
         let groups = groups(workers: context.workers)
         // Each concurrent group gets its share of the budget.
         let concurrent = max(1, min(context.workers, groups.count))
-        let share = DedupMemory.dataBytes(memoryBytes, workers: context.workers) / concurrent
+        let share = dataMemoryBytes(workers: context.workers) / concurrent
         let runs = Mutex(0)
         try parallelForEach(count: groups.count, workers: context.workers) { g in
             let spilled = try resolveBandGroup(context, group: g, bands: groups[g], memoryBytes: share)
@@ -128,7 +128,7 @@ public struct MinHashDedup: BarrierStage {
 
     public func load(_ context: BarrierContext) throws -> any Stage {
         try DuplicateFilter(folder: context.folder, reason: Self.reason,
-                            memoryBytes: DedupMemory.dataBytes(memoryBytes, workers: context.workers))
+                            memoryBytes: dataMemoryBytes(workers: context.workers))
     }
 
     // MARK: Step 1: signatures
@@ -231,7 +231,7 @@ public struct MinHashDedup: BarrierStage {
     public func cluster(_ context: BarrierContext, groups: Int, stats: inout DedupStats) throws {
         let folder = context.folder
         let numbering = try DocumentNumbering(folder: folder, parts: context.parts.count)
-        let budget = DedupMemory.dataBytes(memoryBytes, workers: context.workers)
+        let budget = dataMemoryBytes(workers: context.workers)
         let tableBytes = min(ClusterTable.bytes(count: numbering.count), budget / 2)
         let sorter = ExternalSorter<Pair64>(folder: folder, name: "pairs", memoryBytes: budget - tableBytes)
         for g in 0..<groups {
