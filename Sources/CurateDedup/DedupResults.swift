@@ -6,14 +6,6 @@ import CurateIO
 import Glibc
 #endif
 
-/// One document of a duplicate cluster and the document its cluster keeps.
-struct ClusterEntry: Sendable {
-    var member: UInt64
-    var kept: UInt64
-    var estimated: Double?
-    var exact: Double?
-}
-
 /// Figures about one dedup run, written to `stats.json` in the barrier's folder.
 public struct DedupStats: Sendable, Equatable {
     /// Documents that reached the barrier.
@@ -35,7 +27,7 @@ public struct DedupStats: Sendable, Equatable {
     public var clusterSizes: [Int: Int] = [:]
     /// Documents dropped per input.
     public var duplicatesByInput: [String: Int] = [:]
-    /// Sorted runs spilled to disk while sorting band or text hashes.
+    /// Sorted runs spilled to disk while sorting band hashes, pairs, text hashes or drops.
     public var spilledRuns = 0
 
     public init() {}
@@ -93,100 +85,129 @@ public struct DedupStats: Sendable, Equatable {
     }
 }
 
-/// The files a dedup `resolve` leaves: `drops.bin` (what the next phase drops) and
-/// `stats.json`; cluster memberships go to provenance through the context.
+/// The files a dedup `resolve` leaves: `drops.bin` (what the next phase drops, see
+/// ``DuplicateFilter``) and `stats.json`; cluster memberships go to provenance through the
+/// context.
+///
+/// `drops.bin` holds a ``DropRecord`` per dropped document, sorted by key, then the kept
+/// documents' ids that the records point to (each a 32-bit length and UTF-8 bytes), then
+/// the number of records as a 64-bit integer.
 enum DedupResults {
     static let dropsFile = "drops.bin"
+    /// The kept ids of the drops, while they are collected.
+    static let dropIDsFile = "drop-ids.bin"
     static let statsFile = "stats.json"
 
     /// Memberships handed to `recordClusters` at a time.
     static let batchSize = 10_000
 
-    /// Publishes the clusters in `entries` (sorted by member, kept documents included; a
-    /// kept document is the smallest ordinal of its cluster). Holds the ids of the kept
-    /// documents, not of every member.
-    static func write(_ entries: [ClusterEntry], stats: inout DedupStats, context: BarrierContext) throws {
-        var keptIDs: [UInt64: String] = [:]
-        var sizes: [UInt64: Int] = [:]
+    /// Publishes the clusters of `clusters` (closed, see ``ClusterTable``): records every
+    /// membership, writes the drops sorted by document key within `memoryBytes`, and the
+    /// stats. `similarity(document, kept)` gives a member's estimated and exact Jaccard
+    /// similarity to its kept document, called in ascending order of documents (the kept
+    /// one included).
+    static func write(
+        _ clusters: ClusterTable, numbering: DocumentNumbering, memoryBytes: Int, stats: inout DedupStats,
+        context: BarrierContext, similarity: (UInt64, UInt64) throws -> (estimated: Double?, exact: Double?)
+    ) throws {
+        let folder = context.folder
         var batch: [ClusterMember] = []
-        batch.reserveCapacity(min(entries.count, batchSize))
-        let dropsPath = "\(context.folder)/\(dropsFile)"
-        let writer = try BinaryWriter(path: DurableFile.temporaryPath(for: dropsPath))
-        try DocumentTable.forEachIdentity(folder: context.folder, ordinals: entries.map(\.member)) { i, member in
-            let entry = entries[i]
-            if entry.member == entry.kept { keptIDs[entry.kept] = member.id }
-            guard let keptID = keptIDs[entry.kept] else {
-                throw IOError(path: context.folder, "cluster of ordinal \(entry.member) has no earlier kept document")
+        let identities = DocumentTable.SequentialReader(folder: folder, numbering: numbering)
+        let keptIDs = DocumentTable.RandomReader(folder: folder)
+        var lastKept = -1, lastKeptID = ""
+        let ids = try BinaryWriter(path: "\(folder)/\(dropIDsFile)")
+        let sorter = ExternalSorter<DropRecord>(folder: folder, name: "drops", memoryBytes: memoryBytes)
+        try clusters.forEachMember { number, kept in
+            let member = try identities.identity(number)
+            let ordinal = numbering.ordinal(number), keptOrdinal = numbering.ordinal(kept)
+            if number == kept {
+                lastKept = kept
+                lastKeptID = member.id
+                stats.clusters += 1
+                stats.clusterSizes[try clusters.size(kept: kept), default: 0] += 1
+            } else if kept != lastKept {
+                lastKept = kept
+                lastKeptID = try keptIDs.id(keptOrdinal)
             }
-            sizes[entry.kept, default: 0] += 1
+            let (estimated, exact) = try similarity(ordinal, keptOrdinal)
             batch.append(ClusterMember(
-                documentID: member.id, keptID: keptID, estimatedJaccard: entry.estimated, exactJaccard: entry.exact))
+                documentID: member.id, keptID: lastKeptID, estimatedJaccard: estimated, exactJaccard: exact))
             if batch.count == batchSize {
                 try context.recordClusters(batch)
                 batch.removeAll(keepingCapacity: true)
             }
-            guard entry.member != entry.kept else { return }
+            guard number != kept else { return }
             stats.duplicatesRemoved += 1
             stats.duplicatesByInput[member.input, default: 0] += 1
-            try writer.write(string: member.input)
-            try writer.write(member.offset)
-            try writer.write(string: keptID)
-            try writer.write(entry.estimated ?? .nan)
-            try writer.write(entry.exact ?? .nan)
+            try sorter.add(DropRecord(key: DuplicateFilter.key(input: member.input, offset: member.offset),
+                                      idOffset: UInt64(ids.bytesWritten), estimated: estimated ?? .nan, exact: exact ?? .nan))
+            try ids.write(string: lastKeptID)
         }
         if !batch.isEmpty { try context.recordClusters(batch) }
-        try writer.finish()
-        stats.clusters = sizes.count
-        for size in sizes.values { stats.clusterSizes[size, default: 0] += 1 }
-        guard rename(writer.path, dropsPath) == 0 else { throw ioError(dropsPath, "rename failed") }
+        batch = []
+        try ids.finish()
+        let dropsPath = "\(folder)/\(dropsFile)"
+        let drops = try BinaryWriter(path: DurableFile.temporaryPath(for: dropsPath))
+        try sorter.sorted { try drops.write($0) }
+        let idsReader = try BinaryReader(path: ids.path, bufferSize: 0)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var copied: Int64 = 0
+        while copied < ids.bytesWritten {
+            let n = Int(min(Int64(chunk.count), ids.bytesWritten - copied))
+            try chunk.withUnsafeMutableBytes { raw in
+                try idsReader.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<n]), at: copied)
+            }
+            try drops.write(bytes: chunk[..<n])
+            copied += Int64(n)
+        }
+        try drops.write(UInt64(sorter.count))
+        try drops.finish()
+        _ = ids.path.withCString { unlink($0) }
+        stats.spilledRuns += sorter.runCount
+        guard rename(drops.path, dropsPath) == 0 else { throw ioError(dropsPath, "rename failed") }
         try DurableFile.write(Array(JSONWriter.serialize(stats.json, pretty: true).utf8) + [0x0A],
-                              to: "\(context.folder)/\(statsFile)")
+                              to: "\(folder)/\(statsFile)")
+    }
+}
+
+/// One dropped document in `drops.bin`: the key of its (input, offset), where its kept
+/// document's id is in `drop-ids.bin`, and its similarities to it (NaN when unknown).
+/// Records sort by key, ties in the order they were written.
+struct DropRecord: SortRecord {
+    var key: Pair64
+    var idOffset: UInt64
+    var estimated: Double
+    var exact: Double
+
+    static func < (l: DropRecord, r: DropRecord) -> Bool {
+        l.key < r.key || (l.key == r.key && l.idOffset < r.idOffset)
+    }
+
+    static func == (l: DropRecord, r: DropRecord) -> Bool {
+        l.key == r.key && l.idOffset == r.idOffset
     }
 }
 
 /// The stage a dedup barrier hands to the next phase: drops the documents its `resolve`
 /// found to duplicate an earlier one, naming the kept document.
 ///
-/// Drops are held as a sorted array of 128-bit hashes of (input, offset) with the kept
-/// document's id stored once per cluster: about 40 bytes per dropped document.
+/// Looks documents up by a 128-bit hash of their (input, offset) in `drops.bin`: read into
+/// memory (40 bytes plus the kept id per dropped document) when that fits in `memoryBytes`,
+/// otherwise searched on disk through an index of every 64th key.
 public struct DuplicateFilter: Stage {
-    struct Entry {
-        var key: Pair64
-        var kept: UInt32
-        var estimated: Double
-        var exact: Double
-    }
-
     public let reason: String
-    private let entries: [Entry]
-    private let keptIDs: [String]
+    private let table: DropTable
 
     /// How many documents the filter drops.
-    public var count: Int { entries.count }
+    public var count: Int { table.count }
 
-    /// Reads `drops.bin` from `folder`.
-    init(folder: String, reason: String) throws(IOError) {
+    /// Whether the drop table was read into memory (else it is searched on disk).
+    public var holdsDropsInMemory: Bool { table.inMemory }
+
+    /// Opens `drops.bin` in `folder`.
+    init(folder: String, reason: String, memoryBytes: Int) throws {
         self.reason = reason
-        let reader = try BinaryReader(path: "\(folder)/\(DedupResults.dropsFile)")
-        var entries: [Entry] = []
-        var keptIDs: [String] = []
-        var keptIndex: [String: UInt32] = [:]
-        while try !reader.atEnd() {
-            let input = try reader.readString()
-            let offset = try reader.read(Int64.self)
-            let kept = try reader.readString()
-            let estimated = try reader.read(Double.self)
-            let exact = try reader.read(Double.self)
-            let index = keptIndex[kept] ?? {
-                keptIDs.append(kept)
-                keptIndex[kept] = UInt32(keptIDs.count - 1)
-                return UInt32(keptIDs.count - 1)
-            }()
-            entries.append(Entry(key: Self.key(input: input, offset: offset), kept: index, estimated: estimated, exact: exact))
-        }
-        entries.sort { $0.key < $1.key }
-        self.entries = entries
-        self.keptIDs = keptIDs
+        table = try DropTable(path: "\(folder)/\(DedupResults.dropsFile)", memoryBytes: memoryBytes)
     }
 
     static func key(input: String, offset: Int64) -> Pair64 {
@@ -198,17 +219,118 @@ public struct DuplicateFilter: Stage {
 
     public func process(_ document: inout Document) -> Verdict {
         let key = Self.key(input: document.source.input, offset: document.source.offset)
-        var low = 0, high = entries.count
+        guard let (record, kept) = table.find(key) else { return .keep }
+        var metrics: [Metric] = []
+        if !record.estimated.isNaN { metrics.append(Metric("jaccard_estimate", record.estimated)) }
+        if !record.exact.isNaN { metrics.append(Metric("jaccard", record.exact)) }
+        return .drop(reason: reason, metrics: metrics, detail: kept)
+    }
+}
+
+/// The contents of `drops.bin`, in memory or searched on disk. Immutable after `init`, so
+/// workers share it.
+final class DropTable: @unchecked Sendable {
+    let count: Int
+    private let path: String
+    private let fd: Int32
+    /// Every record and the ids, when they fit in memory.
+    private let records: PageBuffer<DropRecord>?
+    private let ids: PageBuffer<UInt8>?
+    let inMemory: Bool
+    /// On disk: the key of every `sample`-th record.
+    private let sampledKeys: [Pair64]
+    private let sample = 64
+    private static let recordSize = MemoryLayout<DropRecord>.stride
+
+    init(path: String, memoryBytes: Int) throws {
+        releaseFreedMemory()
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError(path, "cannot open") }
+        self.fd = fd
+        var stored: UInt64 = 0
+        let size = fileSize(path) ?? 0
+        if size >= 8 {
+            try withUnsafeMutableBytes(of: &stored) { raw throws(IOError) in try preadFully(fd, raw, at: size - 8, path: path) }
+        }
+        guard size >= 8, stored <= UInt64(size - 8) / UInt64(Self.recordSize) else {
+            throw IOError(path: path, "not a dedup drop table")
+        }
+        let count = Int(stored)
+        self.count = count
+        let idsStart = count * Self.recordSize, idsBytes = Int(size) - 8 - idsStart
+        inMemory = idsStart + idsBytes <= memoryBytes
+        if inMemory {
+            let records = PageBuffer<DropRecord>(capacity: count), ids = PageBuffer<UInt8>(capacity: idsBytes)
+            try preadFully(fd, UnsafeMutableRawBufferPointer(records.buffer), at: 0, path: path)
+            try preadFully(fd, UnsafeMutableRawBufferPointer(ids.buffer), at: Int64(idsStart), path: path)
+            self.records = records
+            self.ids = ids
+            sampledKeys = []
+        } else {
+            records = nil
+            ids = nil
+            var keys: [Pair64] = []
+            keys.reserveCapacity((count + sample - 1) / sample)
+            var key = Pair64(0, 0)
+            for i in stride(from: 0, to: count, by: sample) {
+                try withUnsafeMutableBytes(of: &key) { raw throws(IOError) in
+                    try preadFully(fd, raw, at: Int64(i * Self.recordSize), path: path)
+                }
+                keys.append(key)
+            }
+            sampledKeys = keys
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// The record of `key` and the id of its kept document, if `key` is dropped.
+    func find(_ key: Pair64) -> (DropRecord, String)? {
+        if let records, let ids {
+            let all = UnsafeBufferPointer(records.buffer), text = UnsafeRawBufferPointer(ids.buffer)
+            let i = Self.lowerBound(key, in: all)
+            guard i < all.count, all[i].key == key else { return nil }
+            let offset = Int(all[i].idOffset)
+            let length = Int(text.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            return (all[i], String(decoding: text[(offset + 4)..<(offset + 4 + length)], as: UTF8.self))
+        }
+        // The block that starts at the last sampled key not above `key`.
+        var low = 0, high = sampledKeys.count
         while low < high {
             let mid = (low + high) / 2
-            if entries[mid].key < key { low = mid + 1 } else { high = mid }
+            if key < sampledKeys[mid] { high = mid } else { low = mid + 1 }
         }
-        guard low < entries.count, entries[low].key == key else { return .keep }
-        let entry = entries[low]
-        var metrics: [Metric] = []
-        if !entry.estimated.isNaN { metrics.append(Metric("jaccard_estimate", entry.estimated)) }
-        if !entry.exact.isNaN { metrics.append(Metric("jaccard", entry.exact)) }
-        return .drop(reason: reason, metrics: metrics, detail: keptIDs[Int(entry.kept)])
+        guard low > 0 else { return nil }
+        let first = (low - 1) * sample, length = min(sample, count - first)
+        return withUnsafeTemporaryAllocation(of: DropRecord.self, capacity: sample) { space in
+            let block = UnsafeMutableBufferPointer(rebasing: space[..<length])
+            // The file was whole when opened; resolve never rewrites it while it is loaded.
+            guard (try? preadFully(fd, UnsafeMutableRawBufferPointer(block), at: Int64(first * Self.recordSize), path: path)) != nil
+            else { return nil }
+            let i = Self.lowerBound(key, in: UnsafeBufferPointer(block))
+            guard i < length, block[i].key == key else { return nil }
+            return (block[i], readID(at: Int64(count * Self.recordSize) + Int64(block[i].idOffset)))
+        }
+    }
+
+    private func readID(at offset: Int64) -> String {
+        var length: UInt32 = 0
+        guard (try? withUnsafeMutableBytes(of: &length) { raw throws(IOError) in try preadFully(fd, raw, at: offset, path: path) }) != nil
+        else { return "" }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        guard (try? bytes.withUnsafeMutableBytes { raw in try preadFully(fd, raw, at: offset + 4, path: path) }) != nil
+        else { return "" }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func lowerBound(_ key: Pair64, in records: UnsafeBufferPointer<DropRecord>) -> Int {
+        var low = 0, high = records.count
+        while low < high {
+            let mid = (low + high) / 2
+            if records[mid].key < key { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
 
@@ -217,7 +339,7 @@ extension DedupResults {
     static func removeWorkFiles(in folder: String) {
         let keep: Set<String> = [dropsFile, statsFile]
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where !keep.contains(name) && (name.hasSuffix(".bin") || name.hasSuffix(".idx")) {
+        for name in names where !keep.contains(name) && (name.hasSuffix(".bin") || name.hasSuffix(".idx") || name.hasSuffix(".table")) {
             try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")
         }
     }

@@ -9,14 +9,17 @@ import Synchronization
 /// over machines:
 /// 1. ``writeSignatures(_:part:)`` for every part: each document's signature, identity and
 ///    (with verification) shingle set, in files of the part.
-/// 2. ``resolveBandGroup(_:group:)`` for every band group: band hashes of all signatures,
-///    sorted on disk within `memory_mb`; documents sharing a band hash become candidate
-///    pairs, written to `pairs-GGGGG.bin`.
-/// 3. ``cluster(_:groups:stats:)``: the pairs of all groups, sorted on disk, joined by
-///    union-find (after verification when asked); each cluster keeps its earliest document
+/// 2. ``resolveBandGroup(_:group:bands:memoryBytes:)`` for every band group: band hashes of
+///    all signatures, sorted on disk within its share of the budget; documents sharing a band
+///    hash become candidate pairs, written to `pairs-GGGGG.bin`.
+/// 3. ``cluster(_:groups:stats:)``: the pairs of all groups, sorted on disk, joined by a
+///    union-find over a flat table of the documents (paged from disk when it exceeds its
+///    share; after verification when asked); each cluster keeps its earliest document
 ///    in plan order (lowest part, then first in the part) and the others are dropped. With
 ///    verification, a member whose true Jaccard similarity to the kept document is below
 ///    `threshold` (joined through other members) is not dropped.
+///
+/// Everything that grows with the corpus stays within `memory_mb` (see ``DedupMemory``).
 public struct MinHashDedup: BarrierStage {
     public let bands: Int
     public let rows: Int
@@ -25,7 +28,8 @@ public struct MinHashDedup: BarrierStage {
     public let seed: UInt64
     public let verify: Bool
     public let threshold: Double
-    /// Memory for sorting band hashes and pairs, in bytes.
+    /// The most memory the process should take while the barrier runs, in bytes (see
+    /// ``dataMemoryBytes(workers:)`` for the part dedup's own data takes).
     public internal(set) var memoryBytes: Int
     /// How many band groups step 2 is split into; 0 means one per worker.
     public let bandGroups: Int
@@ -63,8 +67,7 @@ public struct MinHashDedup: BarrierStage {
                       "Merge only candidate pairs whose true Jaccard similarity reaches threshold."),
             Parameter("threshold", .number(min: 0, max: 1), default: .double(0.8),
                       "Least true Jaccard similarity of a verified pair."),
-            Parameter("memory_mb", .integer(min: 1), default: .integer(1024),
-                      "Memory for sorting band hashes and pairs; more spills to disk."),
+            Parameter("memory_mb", .integer(min: 1), default: .integer(1024), DedupMemory.help),
             Parameter("band_groups", .integer(min: 0), default: .integer(0),
                       "Band groups clustered as separate tasks; 0 for one per worker."),
         ]
@@ -79,6 +82,14 @@ public struct MinHashDedup: BarrierStage {
             seed: UInt64(options.int("seed") ?? 1), verify: options.bool("verify") ?? false,
             threshold: options.double("threshold") ?? 0.8, memoryMB: options.int("memory_mb") ?? 1024,
             bandGroups: options.int("band_groups") ?? 0)
+    }
+
+    /// The memory dedup's own data may take with `workers` workers: `memoryBytes` minus a
+    /// fixed reserve for the process baseline and the workers' buffers (at least a
+    /// quarter of it). An executor running step 2 as separate tasks divides it among the
+    /// band groups that run at once on a machine.
+    public func dataMemoryBytes(workers: Int) -> Int {
+        DedupMemory.dataBytes(memoryBytes, workers: workers)
     }
 
     /// The band groups `resolve` uses: contiguous ranges of bands.
@@ -96,14 +107,17 @@ public struct MinHashDedup: BarrierStage {
             counts.withLock { $0[part] = documents }
             empty.withLock { $0 += withoutShingles }
         }
+        releaseFreedMemory()
         let groups = groups(workers: context.workers)
         // Each concurrent group gets its share of the budget.
         let concurrent = max(1, min(context.workers, groups.count))
+        let share = dataMemoryBytes(workers: context.workers) / concurrent
         let runs = Mutex(0)
         try parallelForEach(count: groups.count, workers: context.workers) { g in
-            let spilled = try resolveBandGroup(context, group: g, bands: groups[g], memoryBytes: memoryBytes / concurrent)
+            let spilled = try resolveBandGroup(context, group: g, bands: groups[g], memoryBytes: share)
             runs.withLock { $0 += spilled }
         }
+        releaseFreedMemory()
         var stats = DedupStats()
         stats.documents = counts.withLock { $0.reduce(0, +) }
         stats.documentsWithoutShingles = empty.withLock { $0 }
@@ -113,7 +127,8 @@ public struct MinHashDedup: BarrierStage {
     }
 
     public func load(_ context: BarrierContext) throws -> any Stage {
-        try DuplicateFilter(folder: context.folder, reason: Self.reason)
+        try DuplicateFilter(folder: context.folder, reason: Self.reason,
+                            memoryBytes: dataMemoryBytes(workers: context.workers))
     }
 
     // MARK: Step 1: signatures
@@ -129,7 +144,7 @@ public struct MinHashDedup: BarrierStage {
     public func writeSignatures(_ context: BarrierContext, part: Int) throws -> (documents: Int, withoutShingles: Int) {
         let folder = context.folder
         let signatures = try BinaryWriter(path: Self.signaturePath(folder, part))
-        let identities = try BinaryWriter(path: DocumentTable.path(folder: folder, part: part))
+        let identities = try DocumentTable.Writer(folder: folder, part: part)
         let shingleSets = verify ? try BinaryWriter(path: Self.shinglePath(folder, part)) : nil
         let shingleIndex = verify ? try BinaryWriter(path: Self.shingleIndexPath(folder, part)) : nil
         try shingleIndex?.write(UInt64(0))
@@ -142,7 +157,7 @@ public struct MinHashDedup: BarrierStage {
             if hashes.isEmpty { withoutShingles += 1 }
             signature.withUnsafeMutableBufferPointer { hasher.signature(of: &hashes, into: $0) }
             try signature.withUnsafeBufferPointer { try signatures.write($0) }
-            try DocumentTable.append(document, to: identities)
+            try identities.append(document)
             if let shingleSets, let shingleIndex {
                 hashes.sort()
                 var distinct = 0
@@ -210,15 +225,21 @@ public struct MinHashDedup: BarrierStage {
 
     /// Joins the pairs of `groups` band groups into clusters, keeps the earliest document of
     /// each and writes the results (see ``DedupResults``).
+    ///
+    /// The cluster table (4 bytes per document) takes what it needs of the budget, at most
+    /// half (beyond that it is paged from disk); the pair sort and then the drop sort get the rest.
     public func cluster(_ context: BarrierContext, groups: Int, stats: inout DedupStats) throws {
         let folder = context.folder
-        let sorter = ExternalSorter<Pair64>(folder: folder, name: "pairs", memoryBytes: memoryBytes)
+        let numbering = try DocumentNumbering(folder: folder, parts: context.parts.count)
+        let budget = dataMemoryBytes(workers: context.workers)
+        let tableBytes = min(ClusterTable.bytes(count: numbering.count), budget / 2)
+        let sorter = ExternalSorter<Pair64>(folder: folder, name: "pairs", memoryBytes: budget - tableBytes)
         for g in 0..<groups {
             let reader = try BinaryReader(path: Self.pairPath(folder, g))
             while try !reader.atEnd() { try sorter.add(try reader.read(Pair64.self)) }
         }
         let lookup = SignatureLookup(folder: folder, count: hasher.count, verify: verify)
-        var forest = UnionFind()
+        let clusters = try ClusterTable(count: numbering.count, memoryBytes: tableBytes, folder: folder)
         var previous: Pair64?
         var candidates = 0, rejected = 0
         try sorter.sorted { pair in
@@ -229,32 +250,30 @@ public struct MinHashDedup: BarrierStage {
                 rejected += 1
                 return
             }
-            forest.union(pair.first, pair.second)
+            try clusters.union(numbering.number(pair.first), numbering.number(pair.second))
         }
         stats.spilledRuns += sorter.runCount
         stats.candidatePairs = candidates
         stats.rejectedCandidates = rejected
-        var entries: [ClusterEntry] = []
-        var sizes: [UInt64: Int] = [:]
-        for member in forest.members() {
-            let kept = forest.find(member)
-            if member == kept {
-                entries.append(ClusterEntry(member: member, kept: kept, estimated: 1, exact: verify ? 1 : nil))
-                sizes[kept, default: 0] += 1
-                continue
-            }
-            let exact = verify ? try lookup.jaccard(member, kept) : nil
-            // Verified chains can join documents that are not alike; only those alike to the
-            // kept document are dropped.
-            if let exact, exact < threshold {
-                stats.membersBelowThreshold += 1
-                continue
-            }
-            entries.append(ClusterEntry(member: member, kept: kept, estimated: try lookup.estimate(member, kept), exact: exact))
-            sizes[kept, default: 0] += 1
+        // Verified chains can join documents that are not alike; only those alike to the kept
+        // document stay in its cluster. Their similarities are kept on disk, in order, until written.
+        let exactPath = "\(folder)/exact-jaccard.bin"
+        let exacts = verify ? try BinaryWriter(path: exactPath) : nil
+        stats.membersBelowThreshold = try clusters.close { member, kept in
+            guard let exacts else { return true }
+            let exact = try lookup.jaccard(numbering.ordinal(member), numbering.ordinal(kept))
+            if exact < threshold { return false }
+            try exacts.write(exact)
+            return true
         }
-        entries.removeAll { sizes[$0.kept] == 1 }
-        try DedupResults.write(entries, stats: &stats, context: context)
+        try exacts?.finish()
+        releaseFreedMemory()
+        let exactReader = verify ? try BinaryReader(path: exactPath) : nil
+        try DedupResults.write(clusters, numbering: numbering, memoryBytes: budget - tableBytes, stats: &stats,
+                               context: context) { member, kept in
+            if member == kept { return (1, verify ? 1 : nil) }
+            return (try lookup.estimate(member, kept), try exactReader?.read(Double.self))
+        }
     }
 }
 
@@ -326,35 +345,5 @@ final class SignatureLookup {
             try files.sets.read(into: s, at: Int64(bounds[0] * 8))
         }
         return set
-    }
-}
-
-/// Union-find over the documents that appear in candidate pairs; a set's root is always
-/// its smallest ordinal, so the root is the document a cluster keeps.
-struct UnionFind {
-    private var parent: [UInt64: UInt64] = [:]
-
-    mutating func find(_ x: UInt64) -> UInt64 {
-        var root = x
-        while let p = parent[root], p != root { root = p }
-        var node = x
-        while let p = parent[node], p != root {
-            parent[node] = root
-            node = p
-        }
-        return root
-    }
-
-    mutating func union(_ a: UInt64, _ b: UInt64) {
-        if parent[a] == nil { parent[a] = a }
-        if parent[b] == nil { parent[b] = b }
-        let ra = find(a), rb = find(b)
-        if ra == rb { return }
-        if ra < rb { parent[rb] = ra } else { parent[ra] = rb }
-    }
-
-    /// Every document in some set, ascending.
-    func members() -> [UInt64] {
-        parent.keys.sorted()
     }
 }
