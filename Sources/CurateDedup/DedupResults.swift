@@ -306,8 +306,7 @@ final class DropTable: @unchecked Sendable {
         return withUnsafeTemporaryAllocation(of: DropRecord.self, capacity: sample) { space in
             let block = UnsafeMutableBufferPointer(rebasing: space[..<length])
             // The file was whole when opened; resolve never rewrites it while it is loaded.
-            guard (try? preadFully(fd, UnsafeMutableRawBufferPointer(block), at: Int64(first * Self.recordSize), path: path)) != nil
-            else { return nil }
+            readOrStop(UnsafeMutableRawBufferPointer(block), at: Int64(first * Self.recordSize))
             let i = Self.lowerBound(key, in: UnsafeBufferPointer(block))
             guard i < length, block[i].key == key else { return nil }
             return (block[i], readID(at: Int64(count * Self.recordSize) + Int64(block[i].idOffset)))
@@ -316,12 +315,22 @@ final class DropTable: @unchecked Sendable {
 
     private func readID(at offset: Int64) -> String {
         var length: UInt32 = 0
-        guard (try? withUnsafeMutableBytes(of: &length) { raw throws(IOError) in try preadFully(fd, raw, at: offset, path: path) }) != nil
-        else { return "" }
+        withUnsafeMutableBytes(of: &length) { readOrStop($0, at: offset) }
         var bytes = [UInt8](repeating: 0, count: Int(length))
-        guard (try? bytes.withUnsafeMutableBytes { raw in try preadFully(fd, raw, at: offset + 4, path: path) }) != nil
-        else { return "" }
+        bytes.withUnsafeMutableBytes { readOrStop($0, at: offset + 4) }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads `buffer.count` bytes at `offset`, or stops the process naming the file: the
+    /// table was checked whole when opened, so a failed read is an I/O error, and answering
+    /// "not a duplicate" would silently keep a document the barrier dropped. A run stopped
+    /// here resumes from its last complete task.
+    private func readOrStop(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) {
+        do {
+            try preadFully(fd, buffer, at: offset, path: path)
+        } catch {
+            fatalError("\(path): at byte \(offset): \(error.message) (reading the dedup drop table)")
+        }
     }
 
     private static func lowerBound(_ key: Pair64, in records: UnsafeBufferPointer<DropRecord>) -> Int {
