@@ -131,7 +131,8 @@ public enum TaskRunner {
             }
         case .bandGroups:
             for group in slice {
-                counts.spilledRuns += try minhash.resolveBandGroup(context, group: group, bands: groups[group], memoryBytes: minhash.memoryBytes)
+                counts.spilledRuns += try minhash.resolveBandGroup(
+                    context, group: group, bands: groups[group], memoryBytes: minhash.dataMemoryBytes(workers: context.workers))
             }
         case .clusters:
             for phase in [files.phase - 2, files.phase - 1] {
