@@ -53,23 +53,31 @@ head -n 2000 "$WORK/docs.jsonl" > "$WORK/docs-2000.jsonl"
 
 echo
 echo "### Signatures: 20,000 documents (2-6 paragraphs of ../shared/data/text, 385 words on average), 112 permutations"
-echo "(datasketch and datatrove: the first 2,000 of them)"
+echo "(datasketch and datatrove: the first 2,000 of them; every tool's best of 3 runs, since one run on a shared"
+echo "machine varies by a quarter)"
 echo
 echo "| tool | threads | docs/s | curate / tool |"
 echo "|---|---|---|---|"
+# best RUN...: the highest docs_per_s of three runs of the command.
+best() {
+    local top=0 rate
+    for _ in 1 2 3; do
+        rate=$(field "$("$@")" docs_per_s)
+        top=$(python3 -c "import sys; print(max(float(sys.argv[1]), float(sys.argv[2])))" "$top" "$rate")
+    done
+    echo "$top"
+}
 for threads in 1 "$THREADS"; do
-    ours=$("$CURATE" dedup-bench signatures --threads "$threads" "$WORK/docs.jsonl")
-    ours_rate=$(field "$ours" docs_per_s)
+    ours_rate=$(best "$CURATE" dedup-bench signatures --threads "$threads" "$WORK/docs.jsonl")
     printf "| curate (datatrove simplification, word 5-grams, xxh3, mod 2^61-1) | %s | %.0f | 1.00 |\n" "$threads" "$ours_rate"
     for tool in rensa-words rensa-5grams datasketch datatrove; do
         docs="$WORK/docs.jsonl"
         case "$tool" in datasketch|datatrove) docs="$WORK/docs-2000.jsonl" ;; esac
-        ref=$("$PY" "$DATA" refsig "$tool" "$threads" "$docs")
-        rate=$(field "$ref" docs_per_s)
+        rate=$(best "$PY" "$DATA" refsig "$tool" "$threads" "$docs")
         python3 -c "import sys; print(f'| {sys.argv[1]} | {sys.argv[2]} | {float(sys.argv[3]):.0f} | {float(sys.argv[4])/float(sys.argv[3]):.2f} |')" \
             "$tool" "$threads" "$rate" "$ours_rate"
         bench_row "MinHash signatures" "docs/s, $threads thread(s)" docs/s higher "$ours_rate" "$tool" "$rate" \
-            "112 permutations, 385-word documents of shared/data/text; datasketch and datatrove on the first 2,000"
+            "112 permutations, 385-word documents of shared/data/text; datasketch and datatrove on the first 2,000; best of 3 runs each"
     done
 done
 
@@ -108,8 +116,8 @@ print(f"| {stage}_dedup | {budget} | {workers} | {r['docs']} | {r['dropped']} | 
 PY
     docs_per_s=$(field "$out" docs_per_s)
     note="$(field "$out" docs) synthetic documents, $(field "$out" dropped) dropped; peak RSS of the whole process, $verdict against memory_mb"
-    bench_row "${1^} dedup, whole stage" "docs/s, memory_mb $2, $3 worker(s)" docs/s higher "$(printf %.0f "$docs_per_s")" "" "" "$note"
-    bench_row "${1^} dedup, whole stage" "peak RSS, memory_mb $2, $3 worker(s)" MB lower "$rss_mb" "memory_mb budget" "$2" "$note"
+    bench_row "$([ "$1" = minhash ] && echo MinHash || echo Exact) dedup, whole stage" "docs/s, memory_mb $2, $3 worker(s)" docs/s higher "$(printf %.0f "$docs_per_s")" "" "" "$note"
+    bench_row "$([ "$1" = minhash ] && echo MinHash || echo Exact) dedup, whole stage" "peak RSS, memory_mb $2, $3 worker(s)" MB lower "$rss_mb" "memory_mb budget" "$2" "$note"
 done
 rm -rf "$WORK/run"
 echo
