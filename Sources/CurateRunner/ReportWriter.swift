@@ -10,8 +10,10 @@ public enum ReportWriter {
     /// Examples shown per stage and reason.
     static let examplesPerReason = 3
 
-    /// The report of the run in `folder` as HTML.
-    public static func html(runFolder folder: String, store: ProvenanceStore) throws -> String {
+    /// The report of the run in `folder` as HTML. `pipeline` is the run's pipeline and the
+    /// folder its paths are relative to, when the caller has it decoded already (a run that
+    /// just finished); otherwise it is decoded again from the store.
+    public static func html(runFolder folder: String, store: ProvenanceStore, pipeline: (Pipeline, base: String)? = nil) throws -> String {
         var data = try store.reportData()
         var keys: [String] = []
         var samples: [DocumentLineage] = []
@@ -24,7 +26,8 @@ public enum ReportWriter {
                 stages += sample.map { _ in stage.stage }
             }
         }
-        let lookup = try? SourceLookup(runFolder: folder, store: store)
+        let lookup = pipeline.map { SourceLookup(pipeline: $0.0, base: $0.base, store: store) }
+            ?? (try? SourceLookup(runFolder: folder, store: store))
         let texts = lookup?.texts(of: samples, before: stages) ?? samples.map { _ in nil }
         for (key, (doc, text)) in zip(keys, zip(samples, texts)) {
             data.examples[key, default: []].append("\(doc.docID): " + (text.map(RunAudit.snippet) ?? "(the record cannot be read again)"))
@@ -33,7 +36,8 @@ public enum ReportWriter {
     }
 
     /// Writes the report of the run in `folder` to `path`.
-    public static func write(runFolder folder: String, store: ProvenanceStore, to path: String) throws {
-        try DurableFile.write(Array(try html(runFolder: folder, store: store).utf8), to: path)
+    public static func write(runFolder folder: String, store: ProvenanceStore, pipeline: (Pipeline, base: String)? = nil,
+                             to path: String) throws {
+        try DurableFile.write(Array(try html(runFolder: folder, store: store, pipeline: pipeline).utf8), to: path)
     }
 }

@@ -130,7 +130,7 @@ public enum Runner {
             tasksRun = try execution.runAll()
             try store.finishRun(runID, succeeded: true)
             if options.writeReport {
-                try ReportWriter.write(runFolder: folder, store: store, to: folder + "/" + reportName)
+                try ReportWriter.write(runFolder: folder, store: store, pipeline: (pipeline, base), to: folder + "/" + reportName)
             }
             let summary = try store.summary()
             var report = RunReport(

@@ -250,7 +250,8 @@ public enum ScaleOut {
             }
             try store.finishRun(run, succeeded: true)
             if writeReport {
-                try ReportWriter.write(runFolder: folder, store: store, to: folder + "/" + Runner.reportName)
+                try ReportWriter.write(
+                    runFolder: folder, store: store, pipeline: (pipeline, scaled.pipelineFolder), to: folder + "/" + Runner.reportName)
             }
             var report = RunReport(
                 pipelineName: pipeline.name, outputFolder: folder, inputs: plan.inputs.count, tasks: plan.tasks.count,

@@ -17,11 +17,18 @@ public struct SourceLookup {
             throw RunError.unusable("\(runFolder) holds no run")
         }
         do {
-            pipeline = try PipelineDecoder(registry: registry, base: folder).decode(Array(json.utf8), file: runFolder + "/pipeline.json")
+            let pipeline = try PipelineDecoder(registry: registry, base: folder).decode(Array(json.utf8), file: runFolder + "/pipeline.json")
+            self.init(pipeline: pipeline, base: folder, store: store)
         } catch {
             throw RunError.unusable("the run's pipeline no longer decodes: \(error.description)")
         }
-        base = folder
+    }
+
+    /// Reads the run of `store` with `pipeline`, the run's pipeline already decoded (with its
+    /// paths relative to `base`), so that its stages are not built a second time.
+    init(pipeline: Pipeline, base: String, store: ProvenanceStore) {
+        self.pipeline = pipeline
+        self.base = base
         self.store = store
     }
 
