@@ -246,6 +246,10 @@ public struct TermCounter: Sendable {
         }
 
         /// Anywhere: terms ending at a state count as it is entered.
+        ///
+        /// Its non-ASCII step repeats `countWholeWords`'s on purpose: sharing it through a
+        /// helper that takes `read` as a closure boxes the captured state and made badwords
+        /// 4.7x slower (0.17 s -> 0.82 s on the safety bench's 6,718 documents).
         func countAnywhere(_ text: UnsafeBufferPointer<UInt8>) -> Int {
             var state = start
             var count = 0
