@@ -1,4 +1,7 @@
 import CurateCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// mC4's paragraph rule (as datatrove's `C4ParagraphFilter`): keep a page only when it has
 /// at least `min_paragraphs` lines of at least `min_paragraph_len` characters.
@@ -25,23 +28,34 @@ public struct C4ParagraphFilter: Stage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        var lines = 0, long = 0, current = 0
+        var lines = 0, long = 0
         document.text.withUnsafeBufferPointer { p in
-            for b in p {
-                if b == 0x0A {
-                    lines += 1
-                    if current >= minParagraphLength { long += 1 }
-                    current = 0
-                } else if b & 0xC0 != 0x80 {
-                    current += 1
-                }
+            guard let base = p.baseAddress else {
+                lines = 1
+                if minParagraphLength == 0 { long = 1 }
+                return
+            }
+            var start = 0
+            while true {
+                let end = memchr(base + start, 0x0A, p.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? p.count
+                lines += 1
+                if isLong(UnsafeBufferPointer(rebasing: p[start..<end])) { long += 1 }
+                if end == p.count { break }
+                start = end + 1
             }
         }
-        lines += 1
-        if current >= minParagraphLength { long += 1 }
         if lines < minParagraphs || long < minParagraphs {
             return .drop(reason: "c4_paragraph:too_few_paragraphs", metrics: [Metric("lines", Double(lines)), Metric("long_lines", Double(long))])
         }
         return .keep
+    }
+
+    /// Whether `line` has at least `minParagraphLength` characters: a character takes one to
+    /// four bytes, so only lines between those bounds are counted.
+    @inline(__always)
+    private func isLong(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        if line.count < minParagraphLength { return false }
+        if line.count >= 4 * minParagraphLength { return true }
+        return UTF8Bytes.scalarCount(line) >= minParagraphLength
     }
 }

@@ -41,7 +41,7 @@ public enum RecordScan {
         let started = Stopwatch.now()
         let files = paths.enumerated().map { index, path in
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return InputFile(id: Int64(index), displayPath: path, path: path, size: Int64(size ?? 0), sha256: "")
+            return InputFile(id: Int64(index), displayPath: path, path: path, size: Int64(size), sha256: "")
         }
         var report = Report()
         report.inputBytes = files.reduce(0) { $0 + $1.size }

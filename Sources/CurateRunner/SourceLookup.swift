@@ -62,7 +62,7 @@ public struct SourceLookup {
         var texts: [Int64: String] = [:]
         while texts.count < stops.count, let item = source.next() {
             guard case let .record(raw) = item, let stop = stops[raw.offset],
-                  case var document?? = try? spec.reader.decode(raw, from: file) else { continue }
+                  case var document? = try? spec.reader.decode(raw, from: file) else { continue }
             for stage in pipeline.steps.prefix(stop).compactMap(\.body.streaming) {
                 if case .drop = stage.process(&document) { break }
             }
