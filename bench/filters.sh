@@ -2,8 +2,10 @@
 # Quality-filter benchmark: curate's gopher_quality, gopher_repetition, c4_quality,
 # c4_paragraph and fineweb_quality against datatrove 0.10.x's filters, same documents, same run.
 # Prints per filter the share of documents with the same keep/drop decision, docs/s on each
-# side and the ratio, and the same for the chain of all five; the disagreements (with both
-# reasons) go to bench/work/filters/disagreements-<filter>.jsonl.
+# side (CPU time of the filter alone: datatrove's filter calls over documents in memory, curate's
+# stage inside a run, measured with perf by bench/perf_stage.py; needs linux-perf) and the ratio,
+# and the same for the chain of four; the disagreements (with both reasons) go to
+# bench/work/filters/disagreements-<filter>.jsonl.
 # Usage: bench/filters.sh        (needs ../shared/data; set CURATE_SHARED to move it)
 # Result rows: bench/work/results/filters.jsonl (bench/lib.sh).
 set -euo pipefail
@@ -53,22 +55,17 @@ declare -A STAGES=(
   [c4_paragraph]='[{"type": "c4_paragraph"}]'
   [fineweb_quality]='[{"type": "fineweb_quality"}]'
   [chain]='[{"type": "gopher_repetition"}, {"type": "gopher_quality"}, {"type": "c4_quality", "filter_no_terminal_punct": false}, {"type": "fineweb_quality"}]'
-  [none]='[]'
 )
-: > "$WORK/curate-times.jsonl"
-for name in none gopher_quality gopher_repetition c4_quality c4_quality_fineweb c4_paragraph fineweb_quality chain; do
-    # Speed: CPU seconds (user + system) of a run with minimal provenance, best of 3;
-    # decisions: a full-provenance run.
+# Speed input: the documents ten times over, so that the fastest stage still spans thousands
+# of perf samples (bench/perf_stage.py measures each stage's CPU time inside a run).
+for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$WORK/docs.jsonl"; done > "$WORK/speed-docs.jsonl"
+for name in gopher_quality gopher_repetition c4_quality c4_quality_fineweb c4_paragraph fineweb_quality chain; do
     write_pipeline "$name" "${STAGES[$name]}"
-    best=""
-    for _ in 1 2 3; do
-        (cd "$WORK" && /usr/bin/time -f "%U %S" -o time.txt "$CURATE" run "p-$name.json" --restart --quiet --provenance minimal >/dev/null)
-        read -r user sys < "$WORK/time.txt"
-        best=$(python3 -c "print(min($user + $sys, ${best:-1e9}))")
-    done
-    echo "{\"name\": \"$name\", \"seconds\": $best}" >> "$WORK/curate-times.jsonl"
+    cat > "$WORK/p-speed-$name.json" <<EOF
+{"name": "filters-speed-$name", "inputs": [{"format": "jsonl", "paths": ["$WORK/speed-docs.jsonl"]}], "stages": ${STAGES[$name]}, "output": "$WORK/out-speed-$name"}
+EOF
     (cd "$WORK" && "$CURATE" run "p-$name.json" --restart --quiet --provenance full >/dev/null)
     sqlite3 -json "$WORK/out-$name/provenance.sqlite" "select doc_id, status, dropped_by, reason, metrics from documents" > "$WORK/curate-$name.json"
 done
 
-"$VENV/bin/python" "$ROOT/bench/filters_compare.py" "$WORK"
+"$VENV/bin/python" "$ROOT/bench/filters_compare.py" "$WORK" "$CURATE"

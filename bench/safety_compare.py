@@ -5,12 +5,13 @@ document.
 Throughput is CPU time of the filter alone, because the benchmark machine is shared and busy
 (wall time would count other programs' work): datatrove's is the process CPU time of its filter
 calls over documents already in memory; curate's is the CPU time of its stage's `process` calls
-inside `curate run` (1 worker), measured with `perf record -g -e cpu-clock` (see curate_rate),
+inside `curate run` (1 worker), measured with perf (bench/perf_stage.py),
 best of 3 runs. Loading lists is left out on both sides, except curate's lazy case-mapping table,
 built during its first document. The figures are appended to the results (bench/bench_results.py)."""
-import glob, json, os, re, sqlite3, subprocess, sys, time
+import glob, json, os, sqlite3, sys, time
 import zstandard
 import bench_results
+import perf_stage
 from datatrove.data import Document
 import datatrove.pipeline.filters.c4_filters as c4
 from datatrove.pipeline.filters.c4_filters import C4BadWordsFilter
@@ -53,29 +54,16 @@ def timed(fn, docs):
 
 
 def curate_rate(name, stage, docs_path, symbol):
-    """Docs/s of the stage by CPU time: `curate run` (1 worker) under `perf record -g`, whose
-    cpu-clock event counts CPU nanoseconds; the stage's share is the samples with its
-    `process` method on the stack. Best of RUNS runs."""
+    """Docs/s of the stage by CPU time inside `curate run` (bench/perf_stage.py)."""
     pipeline = os.path.join(work, f"speed-{name}.json")
     with open(pipeline, "w") as f:
         json.dump({"name": f"speed-{name}", "inputs": [{"format": "jsonl", "paths": [docs_path]}],
                    "stages": stage, "output": pipeline[:-5]}, f)
-    data = os.path.join(work, f"speed-{name}.perf")
-    best = None
-    for _ in range(RUNS):
-        subprocess.run(["perf", "record", "-q", "-g", "-e", "cpu-clock", "-o", data, curate, "run", pipeline, "--restart",
-                        "--quiet", "--workers", "1", "--provenance", "minimal"], check=True, stdout=subprocess.DEVNULL)
-        out = subprocess.run(["perf", "report", "-i", data, "--children", "--stdio", "-g", "none", "--sort", "symbol"],
-                             check=True, capture_output=True, text=True).stdout
-        nanoseconds = int(re.search(r"Event count \(approx\.\): (\d+)", out).group(1))
-        share = max(float(line.split()[0].rstrip("%")) for line in out.splitlines()
-                    if symbol in line and line.strip()[:1].isdigit())
-        seconds = nanoseconds * share / 100 / 1e9
-        best = seconds if best is None else min(best, seconds)
+    seconds = perf_stage.stage_seconds(curate, pipeline, [symbol], runs=RUNS)
     db = sqlite3.connect(os.path.join(work, f"speed-{name}", "provenance.sqlite"))
     docs = db.execute("SELECT sum(docs_in) FROM stage_stats").fetchone()[0]
     db.close()
-    return docs / best
+    return docs / seconds
 
 
 REFERENCE = "datatrove 0.10.1"
