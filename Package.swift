@@ -27,11 +27,14 @@ let package = Package(
         systemLibrary("CCrypto", apt: "libssl-dev"),
         systemLibrary("COpenBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
 
+        // The MinHash permute-and-min kernel: AVX-512 / AVX2 / portable C, chosen at run time.
+        .target(name: "CMinHash"),
+
         .target(name: "CurateCore"),
         .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CDeflate", "CBzip2", "CLzma", "CCrypto"]),
         .target(name: "CurateIngest", dependencies: ["CurateCore", "CurateIO", "CLibXML2"]),
         .target(name: "CurateFilters", dependencies: ["CurateCore"]),
-        .target(name: "CurateDedup", dependencies: ["CurateCore", "CurateIO", "CXXHash"]),
+        .target(name: "CurateDedup", dependencies: ["CurateCore", "CurateIO", "CXXHash", "CMinHash"]),
         .target(name: "CurateTokenizer", dependencies: ["CurateCore", "CurateIO"]),
         .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CurateTokenizer", "CZstd", "CXXHash"]),
         .target(name: "CurateProvenance", dependencies: ["CurateCore", "CSQLite3"]),

@@ -1,3 +1,5 @@
+import CMinHash
+
 /// MinHash signatures: for each of `count` permutations `h -> (a * h + b) mod (2^61 - 1)`,
 /// the least permuted shingle hash. `a` and `b` are drawn from `seed` with SplitMix64, so
 /// the same seed gives the same permutations everywhere.
@@ -10,6 +12,9 @@ public struct MinHasher: Sendable {
     public let b: [UInt64]
 
     public var count: Int { a.count }
+
+    /// The permute-and-min kernel `signature` runs: the fastest this CPU supports.
+    private let kernel = cminhash_best_kernel()
 
     public init(count: Int, seed: UInt64) {
         self.seed = seed
@@ -31,29 +36,12 @@ public struct MinHasher: Sendable {
         signature.update(repeating: Self.prime)
         shingles.withUnsafeMutableBufferPointer { x in
             for i in x.indices { x[i] = Self.reduce(x[i]) }
-        }
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                shingles.withUnsafeBufferPointer { x in
-                    for h in x {
-                        for k in 0..<signature.count {
-                            let v = Self.permute(h, a[k], b[k])
-                            if v < signature[k] { signature[k] = v }
-                        }
-                    }
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    cminhash_update(kernel, a.baseAddress, b.baseAddress, count, x.baseAddress, x.count, signature.baseAddress)
                 }
             }
         }
-    }
-
-    /// `(a * x + b) mod prime` for `x`, `a` and `b` below `prime`.
-    @inline(__always)
-    static func permute(_ x: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (high, low) = a.multipliedFullWidth(by: x)
-        // a * x < 2^122: split at bit 61 and fold, since 2^61 = 1 (mod prime).
-        var v = (low & prime) &+ (high << 3 | low >> 61) &+ b
-        v = (v & prime) &+ (v >> 61)
-        return v >= prime ? v &- prime : v
     }
 
     /// `h mod prime`.

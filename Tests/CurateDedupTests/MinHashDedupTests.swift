@@ -148,18 +148,4 @@ import Testing
             try definition.make(Options(values))
         }
     }
-
-    @Test func permutationIsModuloTheMersennePrime() {
-        let hasher = MinHasher(count: 64, seed: 7)
-        let p = MinHasher.prime
-        for (k, h) in [UInt64(0), 1, p - 1, p, p + 1, UInt64.max, 0x0123_4567_89AB_CDEF].enumerated() {
-            let a = hasher.a[k], b = hasher.b[k]
-            let x = h % p
-            let product = a.multipliedFullWidth(by: x)
-            let (_, remainder) = p.dividingFullWidth(product)
-            let expected = (remainder + b) % p
-            #expect(MinHasher.permute(MinHasher.reduce(h), a, b) == expected)
-            #expect(a >= 1 && a < p && b < p)
-        }
-    }
 }
