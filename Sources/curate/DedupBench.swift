@@ -73,8 +73,8 @@ struct DedupBench: ParsableCommand {
                 checksum.withLock { $0 &+= sum }
             }
             let seconds = Date().timeIntervalSince(start)
-            if let dump {
-                FileManager.default.createFile(atPath: dump, contents: Data(buffer: UnsafeBufferPointer(slots)))
+            if let dump, !FileManager.default.createFile(atPath: dump, contents: Data(buffer: UnsafeBufferPointer(slots))) {
+                throw ValidationError("--dump \(dump) cannot be written")
             }
             print(JSONWriter.serialize(.object(JSONObject([
                 ("docs", .integer(all.count)), ("seconds", .double(seconds)),
@@ -101,10 +101,12 @@ struct DedupBench: ParsableCommand {
             try? FileManager.default.removeItem(atPath: folder)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             // Memberships go straight to the --clusters file, as the runner sends them to SQLite.
-            let out = clusters.map { path -> FileHandle? in
-                FileManager.default.createFile(atPath: path, contents: nil)
-                return FileHandle(forWritingAtPath: path)
-            } ?? nil
+            let out = try clusters.map { path throws -> FileHandle in
+                guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                    throw ValidationError("--clusters \(path) cannot be written")
+                }
+                return handle
+            }
             let sink = Mutex(out)
             let parts = self.parts
             let context = BarrierContext(
