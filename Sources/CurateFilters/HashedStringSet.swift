@@ -7,9 +7,16 @@ import Glibc
 ///
 /// Two distinct strings share a hash with probability about 2^-64, so a lookup of a string
 /// not in a set of n entries answers yes with probability about n × 2^-64.
+///
+/// In front of the table, a bit per hash prefix (at least 8 bits an entry, a sixteenth of the
+/// table's size) turns away most absent strings without touching the table: the bit array
+/// of a 20,000-entry list (32 KB) stays in cache where the table (512 KB) would not.
 struct HashedStringSet: Sendable {
     private let slots: [UInt64]
     private let mask: Int
+    /// Bit `hash >> prefixShift` is set for every hash in the set.
+    private let prefixBits: [UInt64]
+    private let prefixShift: UInt64
     let count: Int
 
     init(hashes: [UInt64]) {
@@ -33,6 +40,20 @@ struct HashedStringSet: Sendable {
         self.slots = slots
         self.mask = mask
         self.count = count
+
+        let prefixBitCount = capacity * 4
+        let prefixShift = UInt64(64 - prefixBitCount.trailingZeroBitCount)
+        var prefixBits = [UInt64](unsafeUninitializedCapacity: prefixBitCount / 64) { buffer, initialized in
+            Self.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            buffer.initialize(repeating: 0)
+            initialized = prefixBitCount / 64
+        }
+        for hash in slots where hash != 0 {
+            let bit = Int(truncatingIfNeeded: hash >> prefixShift)
+            prefixBits[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        self.prefixBits = prefixBits
+        self.prefixShift = prefixShift
     }
 
     /// Asks the kernel to back `memory` with 2 MB pages where it can, before it is first
@@ -51,7 +72,9 @@ struct HashedStringSet: Sendable {
     /// Whether the string with hash `hash` (from ``hash(_:)``) is in the set.
     @inline(__always)
     func contains(hash: UInt64) -> Bool {
-        slots.withUnsafeBufferPointer { slots in
+        let bit = Int(truncatingIfNeeded: hash >> prefixShift)
+        guard prefixBits.withUnsafeBufferPointer({ $0[bit >> 6] }) & (1 << UInt64(bit & 63)) != 0 else { return false }
+        return slots.withUnsafeBufferPointer { slots in
             var i = Int(truncatingIfNeeded: hash) & mask
             while true {
                 let slot = slots[i]
