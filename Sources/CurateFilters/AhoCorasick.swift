@@ -10,8 +10,9 @@ public struct AhoCorasick: Sendable {
 
     /// The patterns, as given.
     public let patterns: [[UInt8]]
-    private let byteClass: [UInt8]
-    private let classCount: Int
+    /// The class of each byte: 0 for bytes no pattern uses, else 1 up to `classCount - 1`.
+    let byteClass: [UInt8]
+    let classCount: Int
     private let delta: [Int32]
     /// For each state, where its own patterns start in `outputs` (patterns that end exactly
     /// at the state); `outputStart[s + 1]` ends them.
@@ -183,17 +184,5 @@ public struct AhoCorasick: Sendable {
     @inline(__always)
     public func forEachPattern(at state: Int32, _ body: (Int32) -> Void) {
         for k in Int(outputStart[Int(state)])..<Int(outputStart[Int(state) + 1]) { body(outputs[k]) }
-    }
-
-    /// Whether any pattern occurs in `text`.
-    public func occurs(in text: UnsafeBufferPointer<UInt8>) -> Bool {
-        withStepper { stepper in
-            var state = Self.start
-            for byte in text {
-                state = stepper.next(state, byte)
-                if stepper.hasMatch(state) { return true }
-            }
-            return false
-        }
     }
 }

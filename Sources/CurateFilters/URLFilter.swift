@@ -23,19 +23,22 @@ public final class URLFilter: Stage {
     private let urls: HashedStringSet
     private let bannedWords: HashedStringSet
     private let softBannedWords: HashedStringSet
-    private let bannedSubwords: AhoCorasick
+    /// Shapes of the words of both lists: most of a URL's words need no hash.
+    private let listedWordShapes: WordShapeFilter
+    private let bannedSubwords: SubstringDetector
     private let suffixes: PublicSuffixList
     public let softWordThreshold: Int
 
     init(
-        domains: HashedStringSet, urls: HashedStringSet, bannedWords: HashedStringSet, softBannedWords: HashedStringSet,
+        domains: HashedStringSet, urls: HashedStringSet, bannedWords: [[UInt8]], softBannedWords: [[UInt8]],
         bannedSubwords: [[UInt8]], suffixes: PublicSuffixList, softWordThreshold: Int
     ) {
         self.domains = domains
         self.urls = urls
-        self.bannedWords = bannedWords
-        self.softBannedWords = softBannedWords
-        self.bannedSubwords = AhoCorasick(patterns: bannedSubwords)
+        self.bannedWords = HashedStringSet(hashes: bannedWords.map(HashedStringSet.hash))
+        self.softBannedWords = HashedStringSet(hashes: softBannedWords.map(HashedStringSet.hash))
+        listedWordShapes = WordShapeFilter(words: bannedWords + softBannedWords)
+        self.bannedSubwords = SubstringDetector(AhoCorasick(patterns: bannedSubwords), byteMap: Self.lowerAlphanumeric)
         self.suffixes = suffixes
         self.softWordThreshold = softWordThreshold
     }
@@ -58,27 +61,28 @@ public final class URLFilter: Stage {
                       "The Public Suffix List (publicsuffix.org format); its private section is not used."),
         ]
     ) { options throws(OptionError) in
-        func hashes(_ option: String, normalized: Bool) throws(OptionError) -> HashedStringSet {
+        func hashes(_ option: String) throws(OptionError) -> HashedStringSet {
             var hashes: [UInt64] = []
             for path in options.paths(option) ?? [] {
-                try WordListFile.forEachStrippedLine(path, option: option) { line in
-                    hashes.append(normalized ? wordHash(normalizedWord(line)) : HashedStringSet.hash(line))
-                }
+                try WordListFile.forEachStrippedLine(path, option: option) { hashes.append(HashedStringSet.hash($0)) }
             }
             return HashedStringSet(hashes: hashes)
         }
-        var subwords: [[UInt8]] = []
-        for path in options.paths("banned_subwords") ?? [] {
-            try WordListFile.forEachStrippedLine(path, option: "banned_subwords") { subwords.append(normalizedWord($0)) }
+        func words(_ option: String) throws(OptionError) -> [[UInt8]] {
+            var words: [[UInt8]] = []
+            for path in options.paths(option) ?? [] {
+                try WordListFile.forEachStrippedLine(path, option: option) { words.append(normalizedWord($0)) }
+            }
+            return words
         }
+        let subwords = try words("banned_subwords")
         guard let suffixPath = options.path("public_suffix_list") else {
             throw OptionError(key: "public_suffix_list", "is required")
         }
         let suffixes = PublicSuffixList(bytes: try WordListFile.bytes(suffixPath, option: "public_suffix_list"))
         return URLFilter(
-            domains: try hashes("domains", normalized: false), urls: try hashes("urls", normalized: false),
-            bannedWords: try hashes("banned_words", normalized: true),
-            softBannedWords: try hashes("soft_banned_words", normalized: true),
+            domains: try hashes("domains"), urls: try hashes("urls"),
+            bannedWords: try words("banned_words"), softBannedWords: try words("soft_banned_words"),
             bannedSubwords: Array(Set(subwords)).filter { !$0.isEmpty }, suffixes: suffixes,
             softWordThreshold: options.int("soft_word_threshold") ?? 2)
     }
@@ -90,80 +94,101 @@ public final class URLFilter: Stage {
 
     /// The verdict for `url`.
     public func judge(_ url: UnsafeBufferPointer<UInt8>) -> Verdict {
-        if domains.count > 0 {
-            let reason: String? = suffixes.withDomains(ofURL: url) { registered, fqdn in
-                // Both lookups before either answer is used, so that their cache misses overlap.
-                let registeredHash = HashedStringSet.hash(registered)
-                let sameHost = registered.baseAddress == fqdn.baseAddress && registered.count == fqdn.count
-                let fqdnHash = sameHost ? registeredHash : HashedStringSet.hash(fqdn)
-                let registeredListed = domains.contains(hash: registeredHash)
-                let fqdnListed = !sameHost && domains.contains(hash: fqdnHash)
-                if registeredListed { return "url_filter:domain" }
-                if fqdnListed { return "url_filter:subdomain" }
-                return nil
-            }
-            if let reason { return .drop(reason: reason, metrics: []) }
+        // The block-list lookups come first and their answers are used last: the tables are
+        // large, and the passes over the URL's words run while their cache misses are pending.
+        let listedDomain: String? = domains.count == 0 ? nil : suffixes.withDomains(ofURL: url) { registered, fqdn in
+            let registeredHash = HashedStringSet.hash(registered)
+            let sameHost = registered.baseAddress == fqdn.baseAddress && registered.count == fqdn.count
+            let fqdnHash = sameHost ? registeredHash : HashedStringSet.hash(fqdn)
+            let registeredListed = domains.contains(hash: registeredHash)
+            let fqdnListed = !sameHost && domains.contains(hash: fqdnHash)
+            if registeredListed { return "url_filter:domain" }
+            if fqdnListed { return "url_filter:subdomain" }
+            return nil
         }
-        if urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url)) { return .drop(reason: "url_filter:url", metrics: []) }
+        let listedURL = urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url))
+        let (banned, softCount) = bannedWordCounts(url)
+        let subwordFound = bannedSubwords.occurs(in: url)
 
-        // One pass over the URL for its words and its banned sub-words. The words: runs of
-        // ASCII letters and digits, and an empty word when the URL starts or ends with another
-        // character (as Python's re.split gives them).
-        let checkSubwords = bannedSubwords.stateCount > 1
-        let (banned, softHashes, subwordFound) = bannedSubwords.withStepper { stepper in
-            Self.lowerAlphanumeric.withUnsafeBufferPointer { lower in
-                var banned = false
-                var softHashes: [UInt64] = []
-                var found = false
-                var state = AhoCorasick.start
-                var word = HashedStringSet.Hasher()
-                var inWord = true
-                var i = 0
-                while true {
-                    let end = i == url.count
-                    let folded = end ? 0 : lower[Int(url[i])]
-                    if folded != 0 {
-                        if !inWord {
-                            inWord = true
-                            word = HashedStringSet.Hasher()
-                        }
-                        word.add(url[i])
-                        if checkSubwords && !found {
-                            state = stepper.next(state, folded)
-                            found = stepper.hasMatch(state)
-                        }
-                    } else if inWord || end {
-                        // A word ends, or the URL ends after another character (an empty word).
-                        let hash = inWord ? word.finish() : HashedStringSet.Hasher().finish()
-                        if bannedWords.contains(hash: hash) { banned = true }
-                        if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
-                        inWord = false
-                    }
-                    if end { break }
-                    i += 1
-                }
-                return (banned, softHashes, found)
-            }
-        }
+        if let listedDomain { return .drop(reason: listedDomain, metrics: []) }
+        if listedURL { return .drop(reason: "url_filter:url", metrics: []) }
         if banned { return .drop(reason: "url_filter:banned_words", metrics: []) }
-        if softHashes.count >= softWordThreshold {
-            return .drop(reason: "url_filter:soft_banned_words", metrics: [Metric("soft_banned_words", Double(softHashes.count))])
+        if softCount >= softWordThreshold {
+            return .drop(reason: "url_filter:soft_banned_words", metrics: [Metric("soft_banned_words", Double(softCount))])
         }
         if subwordFound { return .drop(reason: "url_filter:banned_subwords", metrics: []) }
         return .keep
     }
 
-    /// Each byte lower-cased when it is an ASCII letter or digit, else 0.
-    private static let lowerAlphanumeric: [UInt8] = (0..<256).map { b in
-        let byte = UInt8(b)
-        return isAlphanumeric(byte) ? (byte &- 0x41 < 26 ? byte | 0x20 : byte) : 0
+    /// Whether a banned word is among the words of `url`, and how many distinct soft-banned
+    /// words are. The words: runs of ASCII letters and digits, and an empty word when the URL
+    /// starts or ends with another character (as Python's re.split gives them).
+    private func bannedWordCounts(_ url: UnsafeBufferPointer<UInt8>) -> (banned: Bool, soft: Int) {
+        var banned = false
+        var softHashes: [UInt64] = []
+        func check(_ start: Int, _ end: Int) {
+            guard listedWordShapes.mayContain(url, start, end) else { return }
+            let word = UnsafeBufferPointer(rebasing: url[start..<end])
+            let hash = HashedStringSet.hash(word, readableEnd: url.count &- start)
+            if bannedWords.contains(hash: hash) { banned = true }
+            if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
+        }
+        // The separators of 64 bytes at a time as a bit mask, then one step per word.
+        guard let bytes = url.baseAddress else { return (false, 0) }
+        func load(_ i: Int) -> UInt64 { UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) }
+        var start = 0
+        var base = 0
+        while base < url.count {
+            let end = min(base &+ 64, url.count)
+            var separators: UInt64 = 0
+            var i = base
+            while i &+ 8 <= end {
+                separators |= Self.separatorBits(load(i)) << UInt64(i &- base)
+                i &+= 8
+            }
+            if i < end {
+                // The last bytes: from a load that ends at `end`, or one by one in a URL
+                // shorter than eight bytes.
+                let rest = end &- i
+                var bits: UInt64 = 0
+                if end >= 8 {
+                    bits = Self.separatorBits(load(end &- 8)) >> UInt64(8 &- rest)
+                } else {
+                    for k in 0..<rest where !Self.isAlphanumeric(url[i &+ k]) { bits |= 1 << UInt64(k) }
+                }
+                separators |= bits << UInt64(i &- base)
+            }
+            while separators != 0 {
+                let i = base &+ separators.trailingZeroBitCount
+                separators &= separators &- 1
+                if i > start || i == 0 { check(start, i) }
+                start = i &+ 1
+            }
+            base = end
+        }
+        check(start, url.count)
+        return (banned, softHashes.count)
     }
 
-    /// The hash of a word, as the word lists are kept.
-    static func wordHash(_ word: [UInt8]) -> UInt64 {
-        var hasher = HashedStringSet.Hasher()
-        for byte in word { hasher.add(byte) }
-        return hasher.finish()
+    /// Bit k set when byte k of `word` (little-endian) is not an ASCII letter or digit.
+    @inline(__always)
+    static func separatorBits(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        // Per byte, on its low seven bits (no carry crosses a byte): the top bit of the sum
+        // says whether the byte is at least, or above, a bound.
+        let low = word & ~high
+        let digit = (low &+ 0x50 &* ones) & ~(low &+ 0x46 &* ones)
+        let folded = low | 0x20 &* ones
+        let letter = (folded &+ 0x1F &* ones) & ~(folded &+ 0x05 &* ones)
+        let alphanumeric = (digit | letter) & ~word & high
+        // The top bits of the eight bytes gathered into the low byte.
+        return ((~alphanumeric & high) >> 7 &* 0x0102_0408_1020_4080) >> 56
+    }
+
+    /// `byte` lower-cased if it is an ASCII letter or digit, else nil.
+    static func lowerAlphanumeric(_ byte: UInt8) -> UInt8? {
+        isAlphanumeric(byte) ? (byte &- 0x41 < 26 ? byte | 0x20 : byte) : nil
     }
 
     @inline(__always)
@@ -173,6 +198,6 @@ public final class URLFilter: Stage {
 
     /// A list word reduced to its lower-cased ASCII letters and digits.
     static func normalizedWord(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        line.filter(isAlphanumeric).map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        line.compactMap(lowerAlphanumeric)
     }
 }

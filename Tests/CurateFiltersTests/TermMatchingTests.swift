@@ -28,14 +28,55 @@ private func matches(_ matcher: TermMatcher, _ text: String) -> [String] { match
         }
         #expect(found.map(\.end) == [4, 4, 6])
         #expect(found.map(\.pattern) == ["she", "he", "hers"])
-        #expect(Array("ushers".utf8).withUnsafeBufferPointer { automaton.occurs(in: $0) })
-        #expect(!Array("hi, us".utf8).withUnsafeBufferPointer { automaton.occurs(in: $0) })
     }
 
     @Test func emptyPatternsNeverMatch() {
         let automaton = AhoCorasick(patterns: [[], Array("x".utf8)])
-        #expect(!Array("abc".utf8).withUnsafeBufferPointer { automaton.occurs(in: $0) })
+        #expect(!SubstringDetector(automaton, byteMap: { $0 }).occurs(in: "abc"))
         #expect(automaton.stateCount == 2)
+    }
+}
+
+extension SubstringDetector {
+    fileprivate func occurs(in text: String) -> Bool { Array(text.utf8).withUnsafeBufferPointer { occurs(in: $0) } }
+}
+
+@Suite struct SubstringDetectorTests {
+    private let patterns = ["he", "she", "his", "hers"].map { Array($0.utf8) }
+
+    @Test func findsPatternsAnywhereInTheText() {
+        let detector = SubstringDetector(AhoCorasick(patterns: patterns), byteMap: { $0 })
+        #expect(detector.occurs(in: "ushers"))
+        #expect(detector.occurs(in: "this"))
+        #expect(detector.occurs(in: "hi, she said"))
+        #expect(!detector.occurs(in: "hi, us"))
+        #expect(!detector.occurs(in: "h e"))
+        #expect(!detector.occurs(in: ""))
+    }
+
+    @Test func readsTheTextThroughTheByteMap() {
+        // As url_filter reads a URL: letters lower-cased, digits kept, other bytes skipped.
+        let detector = SubstringDetector(AhoCorasick(patterns: [Array("bigtits".utf8), Array("x3".utf8)]),
+                                         byteMap: URLFilter.lowerAlphanumeric)
+        #expect(detector.occurs(in: "https://example.com/Big-Tits/"))
+        #expect(detector.occurs(in: "http://b.i.g.t.i.t.s"))
+        #expect(detector.occurs(in: "a/X/3"))
+        #expect(!detector.occurs(in: "https://example.com/big-tit/3s"))
+        #expect(!detector.occurs(in: "x 4 3"))
+    }
+
+    @Test func matchesAfterAFailedLongerPattern() {
+        // "she" fails at "i" of "shis" and continues as "hi" to find "his".
+        let detector = SubstringDetector(AhoCorasick(patterns: patterns), byteMap: { $0 })
+        #expect(detector.occurs(in: "shis"))
+        #expect(detector.occurs(in: "hhis"))
+        #expect(!detector.occurs(in: "shx"))
+        #expect(!detector.occurs(in: "hihx"))
+    }
+
+    @Test func withoutPatternsNothingOccurs() {
+        let detector = SubstringDetector(AhoCorasick(patterns: []), byteMap: { $0 })
+        #expect(!detector.occurs(in: "anything at all"))
     }
 }
 

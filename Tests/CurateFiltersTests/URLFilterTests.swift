@@ -117,10 +117,74 @@ import Testing
         #expect(Self.reason(empty, "http://example.com/a") == "keep")
     }
 
+    @Test func wordsAreFoundAcrossBlocksOfTheScan() throws {
+        // The scan reads 64-byte blocks in loads of eight bytes; words straddle both.
+        let filter = try Self.filter(["banned_words": ["straddle", "ab"], "soft_banned_words": [], "banned_subwords": []])
+        let prefix = "http://example.com/" + String(repeating: "a", count: 40) + "/"
+        for offset in 0..<12 {
+            let url = prefix + String(repeating: "b/", count: offset) + "straddle/z"
+            #expect(Self.reason(filter, url) == "url_filter:banned_words", "\(url)")
+            #expect(Self.reason(filter, url.replacingOccurrences(of: "straddle", with: "straddlex")) == "keep", "\(url)")
+        }
+        #expect(Self.reason(filter, "ab") == "url_filter:banned_words")
+        #expect(Self.reason(filter, "x/ab") == "url_filter:banned_words")
+        #expect(Self.reason(filter, "x/abc") == "keep")
+        #expect(Self.reason(filter, "1234567/ab") == "url_filter:banned_words")
+        #expect(Self.reason(filter, "1234567/abc") == "keep")
+    }
+
+    @Test func separatorBitsMarkEveryByteThatIsNotALetterOrDigit() {
+        for byte in 0...255 {
+            let separator: UInt64 = URLFilter.isAlphanumeric(UInt8(byte)) ? 1 : 0
+            for position in 0..<8 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[position] = UInt8(byte)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                #expect(URLFilter.separatorBits(UInt64(littleEndian: word)) == (1 - separator) << UInt64(position))
+            }
+        }
+        let word = Array("a/Z9-\u{e9}_".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        #expect(URLFilter.separatorBits(UInt64(littleEndian: word)) == 0b1111_0010)
+    }
+
     @Test func missingListNamesTheOption() {
         let error = #expect(throws: OptionError.self) {
             try SafetyFixtures.stage(URLFilter.definition, [("domains", .array([.string("no-such-file.txt")]))])
         }
         #expect(error?.key == "domains")
+    }
+}
+
+@Suite struct WordShapeFilterTests {
+    private func mayContain(_ filter: WordShapeFilter, _ word: String) -> Bool {
+        let bytes = Array(word.utf8)
+        return bytes.withUnsafeBufferPointer { filter.mayContain($0, 0, bytes.count) }
+    }
+
+    @Test func everyListedWordMayBeContained() throws {
+        let words = try SafetyFixtures.text("../../../resources/url_filter/banned_words.txt").split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }.map { Array($0.utf8).withUnsafeBufferPointer(URLFilter.normalizedWord) }
+        #expect(words.count == 203)
+        let filter = WordShapeFilter(words: words)
+        for word in words { #expect(mayContain(filter, String(decoding: word, as: UTF8.self))) }
+    }
+
+    @Test func wordsOfOtherShapesAreNot() {
+        let filter = WordShapeFilter(words: ["porn", "xxx", "", "q"].map { Array($0.utf8) })
+        #expect(mayContain(filter, "porn"))
+        #expect(mayContain(filter, "pork"))
+        #expect(mayContain(filter, ""))
+        #expect(mayContain(filter, "q"))
+        #expect(!mayContain(filter, "Porn"))
+        #expect(!mayContain(filter, "porno"))
+        #expect(!mayContain(filter, "www"))
+        #expect(!mayContain(filter, "html"))
+        #expect(!mayContain(filter, "r"))
+        // Shapes keep six bits of a byte, and lengths from 15 up are one length.
+        #expect(mayContain(filter, "0orn"))
+        let long = WordShapeFilter(words: [Array("abcdefghijklmnopqrstuvwxyz".utf8)])
+        #expect(mayContain(long, "abcdefghijklmnop"))
+        #expect(mayContain(long, "abcdefghijklmno"))
+        #expect(!mayContain(long, "abcdefghijklmn"))
     }
 }
