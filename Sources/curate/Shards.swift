@@ -216,7 +216,7 @@ struct ShardsWrite: ParsableCommand {
                 if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
                 let id = try decode(line, into: &ids)
                 let started = clock.now
-                try ids.withUnsafeBufferPointer { try writer.append(documentID: id, tokens: $0) }
+                _ = try ids.withUnsafeBufferPointer { try writer.append(documentID: id, tokens: $0) }
                 writing += clock.now - started
                 tokens += ids.count + 1
                 documents += 1
