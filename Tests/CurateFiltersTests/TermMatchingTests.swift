@@ -74,6 +74,27 @@ extension SubstringDetector {
         #expect(!detector.occurs(in: "hihx"))
     }
 
+    /// A pattern is found wherever it lies in texts of several lengths, however many skipped
+    /// bytes it is spread over; a near miss nowhere.
+    @Test func findsAPatternAtEveryPosition() {
+        let detector = SubstringDetector(AhoCorasick(patterns: [Array("bigtits".utf8), Array("x3".utf8)]),
+                                         byteMap: URLFilter.lowerAlphanumeric)
+        var expected = 0, found = 0
+        for length in [9, 10, 31, 64, 101] {
+            for spread in ["bigtits", "b-i-g-t-i-t-s", "b//////ig.tits", "x/3"] {
+                for position in 0...length {
+                    let filler = String(repeating: "a-", count: length)
+                    let text = String(filler.prefix(position)) + spread + String(filler.dropFirst(position).prefix(length - position))
+                    expected += 1
+                    if detector.occurs(in: text) { found += 1 }
+                    #expect(!detector.occurs(in: String(filler.prefix(position)) + "bigtit-" + String(filler.prefix(length))))
+                }
+            }
+        }
+        #expect(found == expected)
+        #expect(expected == 4 * (10 + 11 + 32 + 65 + 102))
+    }
+
     @Test func withoutPatternsNothingOccurs() {
         let detector = SubstringDetector(AhoCorasick(patterns: []), byteMap: { $0 })
         #expect(!detector.occurs(in: "anything at all"))
