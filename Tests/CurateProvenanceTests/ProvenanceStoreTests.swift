@@ -19,6 +19,7 @@ import Testing
         let store = try ProvenanceStore(path: path)
         #expect(try store.query("SELECT position, name FROM schema_migrations") == [
             ["0", "v1-runs-inputs-tasks-documents"], ["1", "v2-phases-and-dedup-clusters"], ["2", "v3-takedowns"],
+            ["3", "v4-documents-errors-index"],
         ])
         #expect(try store.query("PRAGMA journal_mode") == [["wal"]])
         try FileManager.default.removeItem(atPath: folder)
