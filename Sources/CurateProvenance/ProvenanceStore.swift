@@ -55,9 +55,10 @@ public final class ProvenanceStore: @unchecked Sendable {
         if let error = writeError.withLock({ $0 }) { throw error }
     }
 
-    /// Runs `body` on the queue after the writes queued before it, without waiting for it;
-    /// its failure (named by `what`) is thrown by the next call, and the writes queued after
-    /// it are skipped.
+    /// Runs `body` on the queue after the writes queued before it, without waiting for it.
+    /// Its failure, named by `what` and the database, is thrown by the next call that finds it
+    /// (at the latest, the next one that waits for the queue), and the writes queued after it
+    /// are skipped.
     private func enqueue(_ what: String, _ body: @escaping @Sendable () throws -> Void) throws {
         try throwIfAWriteFailed()
         slots.wait()
@@ -234,7 +235,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     /// Queues document rows of `task`, written in batches behind the caller; a failed write
-    /// is thrown by the next call.
+    /// is thrown by a later call.
     public func record(_ rows: [DocumentRecord], task: Int64) throws {
         guard recordsDocuments, !rows.isEmpty else { return }
         try throwIfAWriteFailed()
@@ -266,7 +267,7 @@ public final class ProvenanceStore: @unchecked Sendable {
 
     /// Writes the task's last rows and its stage counts, and marks it done, atomically;
     /// queued, so that the next task starts while this one's rows are written. Its failure is
-    /// thrown by the next call.
+    /// thrown by a later call.
     public func completeTask(_ task: Int64, _ completion: TaskCompletion) throws {
         let batch = takePending()
         let kind = currentKind
