@@ -90,14 +90,18 @@ final class SQLiteConnection {
         }
     }
 
-    /// Runs `body` with foreign-key and CHECK constraints unenforced, for rows whose references
-    /// and values the caller has checked itself. Called outside a transaction: SQLite ignores
-    /// `PRAGMA foreign_keys` inside one. Switching recompiles the prepared statements when they
-    /// next run.
-    func withoutConstraintChecks<T>(_ body: () throws -> T) throws -> T {
-        try execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")
-        defer { try? execute("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF") }
-        return try body()
+    /// Whether foreign-key and CHECK constraints are enforced (see `enforceConstraints`).
+    private var enforcing = true
+
+    /// Turns the enforcement of foreign-key and CHECK constraints on or off: off only for rows
+    /// whose references and values the caller has checked itself. Called outside a transaction
+    /// (SQLite ignores `PRAGMA foreign_keys` inside one); switching recompiles the prepared
+    /// statements when they next run, so it is done only when the setting changes.
+    func enforceConstraints(_ on: Bool) throws(SQLiteError) {
+        guard on != enforcing else { return }
+        try execute(on ? "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF"
+                       : "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")
+        enforcing = on
     }
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
