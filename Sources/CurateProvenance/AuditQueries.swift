@@ -78,27 +78,37 @@ extension ProvenanceStore {
                      [.integer(Int64(shard)), .integer(token), .integer(token)]).first
     }
 
-    /// Documents that `stage` dropped (for `reason`, if given): `limit` of them, in input order,
-    /// either spread evenly over all (`spread`) or the first ones, so the same run always gives
-    /// the same sample. The first ones are cheaper to read again from their inputs.
-    public func droppedDocuments(stage: String, reason: String?, limit: Int, spread: Bool = true) throws -> (total: Int, sample: [DocumentLineage]) {
-        var condition = "status != 'kept' AND dropped_by = ?"
-        var values: [SQLValue] = [.text(stage)]
-        if let reason {
-            condition += " AND reason = ?"
-            values.append(.text(reason))
-        }
-        let keys = try rows("SELECT input_id, offset FROM documents WHERE \(condition) ORDER BY input_id, offset"
-            + (spread ? "" : " LIMIT \(max(0, limit))"), values)
-        let total = spread ? keys.count : try rows("SELECT COUNT(*) FROM documents WHERE \(condition)", values).first?[0].int.map(Int.init) ?? 0
+    /// Documents that `stage` dropped (for `reason`, if given): how many, and `limit` of them
+    /// spread evenly over all in input order, so the same run always gives the same sample.
+    public func droppedDocuments(stage: String, reason: String?, limit: Int) throws -> (total: Int, sample: [DocumentLineage]) {
+        let (condition, values) = Self.dropCondition(stage: stage, reason: reason)
+        let keys = try rows("SELECT input_id, offset FROM documents WHERE \(condition) ORDER BY input_id, offset", values)
         let picked = keys.count > limit && limit > 0 ? (0..<limit).map { keys[$0 * keys.count / limit] } : (limit > 0 ? keys : [])
-        let sample = try picked.flatMap { key in
+        return (keys.count, try lineages(ofKeys: picked))
+    }
+
+    /// The first `limit` documents in input order that `stage` dropped for `reason`: cheaper
+    /// to find than a spread sample (no need to count them all) and to read again from their inputs.
+    public func firstDroppedDocuments(stage: String, reason: String, limit: Int) throws -> [DocumentLineage] {
+        let (condition, values) = Self.dropCondition(stage: stage, reason: reason)
+        let keys = try rows("SELECT input_id, offset FROM documents WHERE \(condition) ORDER BY input_id, offset LIMIT \(max(0, limit))",
+                            values)
+        return try lineages(ofKeys: keys)
+    }
+
+    private static func dropCondition(stage: String, reason: String?) -> (String, [SQLValue]) {
+        guard let reason else { return ("status != 'kept' AND dropped_by = ?", [.text(stage)]) }
+        return ("status != 'kept' AND dropped_by = ? AND reason = ?", [.text(stage), .text(reason)])
+    }
+
+    /// The lineage of each (input id, offset) key.
+    private func lineages(ofKeys keys: [[SQLValue]]) throws -> [DocumentLineage] {
+        try keys.flatMap { key in
             try rows("""
                 SELECT \(Self.lineageColumns) FROM doc_lineage
                 WHERE input = (SELECT path FROM inputs WHERE id = ?) AND offset = ?
                 """, [key[0], key[1]]).map(Self.lineage)
         }
-        return (total, sample)
     }
 
     /// The pipeline's stages in order.

@@ -1,20 +1,31 @@
 import CurateCore
 import Foundation
+import Synchronization
 
 /// The run's provenance database (`provenance.sqlite`, WAL mode): the one place where curate
-/// speaks SQL. Called from one thread; document rows are written behind it by a serial queue
-/// that owns the connection, so recording overlaps with processing.
+/// speaks SQL. Called from one thread; the writes of a task (its start, its document rows, its
+/// completion) are done behind it by a serial queue that owns the connection, so recording
+/// overlaps with processing, and a task's last rows with the next task.
 public final class ProvenanceStore: @unchecked Sendable {
     private let db: SQLiteConnection
-    /// Rows not yet handed to the queue (touched by the calling thread only).
-    private var pending: [DocumentRecord] = []
+    /// The database file, for messages.
+    private let path: String
+    /// Row arrays not yet handed to the queue, and how many rows they hold (touched by the
+    /// calling thread only). Kept as the arrays the caller gave: copying rows into one array
+    /// cost as much as binding them.
+    private var pending: [[DocumentRecord]] = []
+    private var pendingRows = 0
     private let flushThreshold = 8192
     /// Serialises every use of `db`.
     private let queue = DispatchQueue(label: "curate.provenance")
-    /// Bounds the batches waiting on the queue.
+    /// Bounds the writes waiting on the queue.
     private let slots = DispatchSemaphore(value: 4)
-    /// The first failure of a queued write (touched on the queue only).
-    private var writeError: (any Error)?
+    /// The first failure of a queued write: set on the queue, checked by every call.
+    private let writeError = Mutex<SQLiteError?>(nil)
+    /// The ids of the `inputs` and `tasks` rows (touched by the calling thread only; nil until
+    /// loaded): document rows are checked against them before they are queued, so that their
+    /// INSERTs can skip SQLite's foreign-key checks.
+    private var knownIDs: (inputs: Set<Int64>, tasks: Set<Int64>)?
     /// Whether per-document rows are written (false keeps runs, tasks and stage counts only).
     public let recordsDocuments: Bool
     /// The kind of the task being recorded (touched by the calling thread only).
@@ -25,16 +36,47 @@ public final class ProvenanceStore: @unchecked Sendable {
 
     public init(path: String, recordsDocuments: Bool = true) throws {
         db = try SQLiteConnection(path: path)
+        self.path = path
         self.recordsDocuments = recordsDocuments
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
+        // 16 KiB pages (for new databases; an existing one keeps its own): a quarter of the
+        // B-tree pages and WAL frames of 4 KiB ones for the same rows.
+        try db.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
         try Schema.migrate(db)
     }
 
     /// Runs `body` on the queue, after every queued write, and rethrows a queued write's failure.
     private func onQueue<T>(_ body: () throws -> T) throws -> T {
         try queue.sync {
-            if let writeError { throw writeError }
+            try throwIfAWriteFailed()
+            try db.enforceConstraints(true)
             return try body()
+        }
+    }
+
+    /// Throws the failure of a queued write, if one failed.
+    private func throwIfAWriteFailed() throws(SQLiteError) {
+        if let error = writeError.withLock({ $0 }) { throw error }
+    }
+
+    /// Runs `body` on the queue after the writes queued before it, without waiting for it.
+    /// Its failure, named by `what` and the database, is thrown by the next call that finds it
+    /// (at the latest, the next one that waits for the queue), and the writes queued after it
+    /// are skipped.
+    /// `enforcing` is false only for rows checked by `checkReferences`: consecutive batches
+    /// then share one switch of the setting.
+    private func enqueue(_ what: String, enforcing: Bool = true, _ body: @escaping @Sendable () throws -> Void) throws {
+        try throwIfAWriteFailed()
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard writeError.withLock({ $0 == nil }) else { return }
+            do {
+                try db.enforceConstraints(enforcing)
+                try body()
+            } catch {
+                let message = (error as? SQLiteError)?.message ?? "\(error)"
+                writeError.withLock { $0 = SQLiteError(message: "\(path): \(what): \(message)") }
+            }
         }
     }
 
@@ -121,8 +163,32 @@ public final class ProvenanceStore: @unchecked Sendable {
             } else if recorded.map({ $0.map(\.int) }) != planned.map({ $0.map(\.int) }) {
                 throw PlanMismatch(message: "the inputs matched by the pipeline changed since the earlier run in this folder")
             }
+            knownIDs = try loadKnownIDs()
             return ids
         } }
+    }
+
+    /// The ids of the `inputs` and `tasks` rows (on the queue).
+    private func loadKnownIDs() throws -> (inputs: Set<Int64>, tasks: Set<Int64>) {
+        (Set(try db.rows("SELECT id FROM inputs").compactMap { $0[0].int }),
+         Set(try db.rows("SELECT id FROM tasks").compactMap { $0[0].int }))
+    }
+
+    /// Throws unless every row's input and `task` are rows of `inputs` and `tasks`: what the
+    /// foreign keys of `documents` require, checked here so that inserting the rows need not.
+    private func checkReferences(_ rows: [DocumentRecord], task: Int64) throws {
+        if knownIDs == nil { knownIDs = try onQueue(loadKnownIDs) }
+        guard let known = knownIDs else { return }
+        guard known.tasks.contains(task) else {
+            throw SQLiteError(message: "\(path): document rows of task \(task), which is not in the tasks table")
+        }
+        var checked: Int64?
+        for row in rows where row.inputID != checked {
+            guard known.inputs.contains(row.inputID) else {
+                throw SQLiteError(message: "\(path): document \(row.docID) of input id \(row.inputID), which is not in the inputs table")
+            }
+            checked = row.inputID
+        }
     }
 
     /// The tasks already complete, with their output file and its sha256.
@@ -138,94 +204,110 @@ public final class ProvenanceStore: @unchecked Sendable {
 
     // MARK: Tasks
 
-    /// Marks a task as running under `run`, first erasing anything an interrupted attempt recorded.
+    /// Marks a task as running under `run`, first erasing anything an interrupted attempt
+    /// recorded; queued, like the task's rows and its completion.
     public func beginTask(_ task: Int64, run: Int64, kind: TaskKind = .reading) throws {
         pending.removeAll()
+        pendingRows = 0
         currentKind = kind
-        try onQueue { try db.transaction {
-            // By the task's inputs, which the documents key starts with: no index on task_id needed.
-            switch kind {
-            case .reading:
-                try db.run("DELETE FROM documents WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?)",
-                           [.integer(task)])
-            case .continuing:
-                try db.run("""
-                    UPDATE documents SET status = 'kept', dropped_by = NULL, reason = NULL, metrics = NULL, detail = NULL,
-                    decided_in_task = NULL
-                    WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?) AND decided_in_task = ?
-                    """, [.integer(task), .integer(task)])
-            case .barrier:
-                for table in ["dedup_clusters", "tokenizers", "shards", "shard_spans"] {
+        try enqueue("starting task \(task)") { [self] in
+            try db.transaction {
+                // By the task's inputs, which the documents key starts with: no index on task_id needed.
+                switch kind {
+                case .reading:
+                    try db.run("DELETE FROM documents WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?)",
+                               [.integer(task)])
+                case .continuing:
+                    try db.run("""
+                        UPDATE documents SET status = 'kept', dropped_by = NULL, reason = NULL, metrics = NULL, detail = NULL,
+                        decided_in_task = NULL
+                        WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?) AND decided_in_task = ?
+                        """, [.integer(task), .integer(task)])
+                case .barrier:
+                    for table in ["dedup_clusters", "tokenizers", "shards", "shard_spans"] {
+                        try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
+                    }
+                }
+                for table in ["stage_stats", "stage_drops", "stage_term_groups"] {
                     try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
                 }
-            }
-            for table in ["stage_stats", "stage_drops", "stage_term_groups"] {
-                try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
-            }
-            try db.run("""
-                UPDATE tasks SET status = 'running', run_id = ?, started_at = \(Self.now), ended_at = NULL,
-                seconds = NULL, docs_in = NULL, docs_kept = NULL, output = NULL, output_sha256 = NULL, error = NULL
-                WHERE id = ?
-                """, [.integer(run), .integer(task)])
-        } }
-    }
-
-    /// Queues document rows of `task`, written in batches behind the caller; a failed write
-    /// is thrown by the next call.
-    public func record(_ rows: [DocumentRecord], task: Int64) throws {
-        guard recordsDocuments else { return }
-        pending += rows
-        guard pending.count >= flushThreshold else { return }
-        let batch = pending
-        let kind = currentKind
-        pending.removeAll(keepingCapacity: true)
-        slots.wait()
-        queue.async { [self] in
-            defer { slots.signal() }
-            guard writeError == nil else { return }
-            do {
-                try db.transaction { try write(batch, task: task, kind: kind) }
-            } catch {
-                writeError = error
+                try db.run("""
+                    UPDATE tasks SET status = 'running', run_id = ?, started_at = \(Self.now), ended_at = NULL,
+                    seconds = NULL, docs_in = NULL, docs_kept = NULL, output = NULL, output_sha256 = NULL, error = NULL
+                    WHERE id = ?
+                    """, [.integer(run), .integer(task)])
             }
         }
     }
 
-    /// Writes the task's last rows and its stage counts, and marks it done, atomically.
-    public func completeTask(_ task: Int64, _ completion: TaskCompletion) throws {
-        let batch = pending
+    /// Queues document rows of `task`, written in batches behind the caller; a failed write
+    /// is thrown by a later call.
+    public func record(_ rows: [DocumentRecord], task: Int64) throws {
+        guard recordsDocuments, !rows.isEmpty else { return }
+        try throwIfAWriteFailed()
         let kind = currentKind
-        pending.removeAll()
-        try onQueue { try db.transaction {
-            try write(batch, task: task, kind: kind)
-            for stage in completion.stages {
-                try db.run("""
-                    INSERT INTO stage_stats (task_id, position, stage, type, docs_in, docs_out, rewritten, seconds)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.integer(task), .integer(Int64(stage.position)), .text(stage.stage), .text(stage.type),
-                          .integer(Int64(stage.docsIn)), .integer(Int64(stage.docsOut)),
-                          .integer(Int64(stage.rewritten)), .real(stage.seconds)])
-                for (reason, n) in stage.drops.sorted(by: { $0.key < $1.key }) {
-                    try db.run("INSERT INTO stage_drops (task_id, position, reason, documents) VALUES (?, ?, ?, ?)",
-                               [.integer(task), .integer(Int64(stage.position)), .text(reason), .integer(Int64(n))])
-                }
-                for (i, name) in completion.groupNames.enumerated() where i < stage.groupsIn.count && stage.groupsIn[i] > 0 {
-                    try db.run("""
-                        INSERT INTO stage_term_groups (task_id, position, term_group, docs_in, dropped) VALUES (?, ?, ?, ?, ?)
-                        """, [.integer(task), .integer(Int64(stage.position)), .text(name),
-                              .integer(Int64(stage.groupsIn[i])), .integer(Int64(stage.groupsDropped[i]))])
-                }
+        if kind == .reading { try checkReferences(rows, task: task) }
+        pending.append(rows)
+        pendingRows += rows.count
+        guard pendingRows >= flushThreshold else { return }
+        let batch = takePending()
+        // New rows' references were checked above, and their status comes from `DocumentStatus`:
+        // SQLite's checks of both cost about a fifth of an insert. Updates keep them.
+        try enqueue("writing document rows of task \(task)", enforcing: kind != .reading) { [self] in
+            try db.transaction {
+                if kind == .reading { try insert(batch, task: task) } else { try updateDropped(batch, task: task) }
             }
-            try db.run("""
-                UPDATE tasks SET status = 'done', ended_at = \(Self.now), seconds = ?, docs_in = ?, docs_kept = ?,
-                output = ?, output_sha256 = ? WHERE id = ?
-                """, [.real(completion.seconds), .integer(Int64(completion.docsIn)), .integer(Int64(completion.docsKept)),
-                      .text(completion.output), .text(completion.outputSHA256), .integer(task)])
-        } }
+        }
+    }
+
+    /// The pending rows and how many they are, leaving none pending.
+    private func takePending() -> (rows: [[DocumentRecord]], count: Int) {
+        defer {
+            pending = []
+            pendingRows = 0
+        }
+        return (pending, pendingRows)
+    }
+
+    /// Writes the task's last rows and its stage counts, and marks it done, atomically;
+    /// queued, so that the next task starts while this one's rows are written. Its failure is
+    /// thrown by a later call.
+    public func completeTask(_ task: Int64, _ completion: TaskCompletion) throws {
+        let batch = takePending()
+        let kind = currentKind
+        try enqueue("completing task \(task)") { [self] in
+            try db.transaction {
+                if kind == .continuing { try updateDropped(batch, task: task) } else { try insert(batch, task: task) }
+                for stage in completion.stages {
+                    try db.run("""
+                        INSERT INTO stage_stats (task_id, position, stage, type, docs_in, docs_out, rewritten, seconds)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, [.integer(task), .integer(Int64(stage.position)), .text(stage.stage), .text(stage.type),
+                              .integer(Int64(stage.docsIn)), .integer(Int64(stage.docsOut)),
+                              .integer(Int64(stage.rewritten)), .real(stage.seconds)])
+                    for (reason, n) in stage.drops.sorted(by: { $0.key < $1.key }) {
+                        try db.run("INSERT INTO stage_drops (task_id, position, reason, documents) VALUES (?, ?, ?, ?)",
+                                   [.integer(task), .integer(Int64(stage.position)), .text(reason), .integer(Int64(n))])
+                    }
+                    for (i, name) in completion.groupNames.enumerated() where i < stage.groupsIn.count && stage.groupsIn[i] > 0 {
+                        try db.run("""
+                            INSERT INTO stage_term_groups (task_id, position, term_group, docs_in, dropped) VALUES (?, ?, ?, ?, ?)
+                            """, [.integer(task), .integer(Int64(stage.position)), .text(name),
+                                  .integer(Int64(stage.groupsIn[i])), .integer(Int64(stage.groupsDropped[i]))])
+                    }
+                }
+                try db.run("""
+                    UPDATE tasks SET status = 'done', ended_at = \(Self.now), seconds = ?, docs_in = ?, docs_kept = ?,
+                    output = ?, output_sha256 = ? WHERE id = ?
+                    """, [.real(completion.seconds), .integer(Int64(completion.docsIn)), .integer(Int64(completion.docsKept)),
+                          .text(completion.output), .text(completion.outputSHA256), .integer(task)])
+            }
+        }
     }
 
     public func failTask(_ task: Int64, message: String) throws {
         pending.removeAll()
+        pendingRows = 0
         try onQueue {
             try db.run("UPDATE tasks SET status = 'failed', ended_at = \(Self.now), error = ? WHERE id = ?",
                        [.text(message), .integer(task)])
@@ -285,47 +367,48 @@ public final class ProvenanceStore: @unchecked Sendable {
         } }
     }
 
-    private func write(_ rows: [DocumentRecord], task: Int64, kind: TaskKind) throws {
-        if kind == .continuing { try updateDropped(rows, task: task) } else { try insert(rows, task: task) }
-    }
-
     /// Marks documents that an earlier phase kept as dropped by a later one.
-    private func updateDropped(_ rows: [DocumentRecord], task: Int64) throws {
+    private func updateDropped(_ batch: (rows: [[DocumentRecord]], count: Int), task: Int64) throws {
         let statement = try db.statement("""
             UPDATE documents SET status = ?, dropped_by = ?, reason = ?, metrics = ?, detail = ?, decided_in_task = ?
             WHERE input_id = ? AND offset = ?
             """)
-        for row in rows {
-            statement.reset()
-            statement.bind([.text(row.status.rawValue), row.droppedBy.map(SQLValue.text) ?? .null, row.reason.map(SQLValue.text) ?? .null,
-                            row.metrics.map(SQLValue.text) ?? .null, row.detail.map(SQLValue.text) ?? .null,
-                            .integer(task), .integer(row.inputID), .integer(row.offset)])
-            while try statement.step() {}
+        for rows in batch.rows {
+            for row in rows {
+                statement.reset()
+                statement.bind([.text(row.status.rawValue), row.droppedBy.map(SQLValue.text) ?? .null,
+                                row.reason.map(SQLValue.text) ?? .null, row.metrics.map(SQLValue.text) ?? .null,
+                                row.detail.map(SQLValue.text) ?? .null, .integer(task), .integer(row.inputID), .integer(row.offset)])
+                while try statement.step() {}
+            }
         }
     }
 
     /// Rows per INSERT statement: one statement per row costs SQLite as much again.
     private static let rowsPerInsert = 64
 
-    private func insert(_ rows: [DocumentRecord], task: Int64) throws {
-        var start = 0
+    /// The prepared INSERT of `rows` document rows (on the queue).
+    private func insertStatement(rows: Int) throws -> SQLiteStatement {
+        if let prepared = insertStatements[rows] {
+            prepared.reset()
+            return prepared
+        }
+        let statement = try db.statement(Self.insertSQL(rows: rows))
+        insertStatements[rows] = statement
+        return statement
+    }
+
+    private func insert(_ batch: (rows: [[DocumentRecord]], count: Int), task: Int64) throws {
+        guard batch.count > 0 else { return }
+        var left = batch.count
+        var statementRows = min(Self.rowsPerInsert, left)
+        var statement = try insertStatement(rows: statementRows)
+        var n = 0
         var arena = TextArena()
         var texts: [(index: Int32, slice: TextArena.Slice)] = []
         texts.reserveCapacity(Self.rowsPerInsert * 9)
-        while start < rows.count {
-            let count = min(Self.rowsPerInsert, rows.count - start)
-            let statement: SQLiteStatement
-            if let prepared = insertStatements[count] {
-                prepared.reset()
-                statement = prepared
-            } else {
-                statement = try db.statement(Self.insertSQL(rows: count))
-                insertStatements[count] = statement
-            }
-            arena.reset()
-            texts.removeAll(keepingCapacity: true)
-            for n in 0..<count {
-                let row = rows[start + n]
+        for rows in batch.rows {
+            for row in rows {
                 let base = Int32(n * 14)
                 statement.bind(integer: row.inputID, at: base + 1)
                 statement.bind(integer: row.offset, at: base + 2)
@@ -342,12 +425,21 @@ public final class ProvenanceStore: @unchecked Sendable {
                 if let detail = row.detail { texts.append((base + 11, arena.add(detail))) }
                 if let domain = row.domain { texts.append((base + 13, arena.add(domain))) }
                 if let language = row.language { texts.append((base + 14, arena.add(language))) }
+                n += 1
+                guard n == statementRows else { continue }
+                try arena.withBytes { bytes in
+                    for (index, slice) in texts { statement.bind(text: bytes[slice.range], at: index) }
+                    while try statement.step() {}
+                }
+                left -= n
+                n = 0
+                arena.reset()
+                texts.removeAll(keepingCapacity: true)
+                if left > 0 {
+                    statementRows = min(Self.rowsPerInsert, left)
+                    statement = try insertStatement(rows: statementRows)
+                }
             }
-            try arena.withBytes { bytes in
-                for (index, slice) in texts { statement.bind(text: bytes[slice.range], at: index) }
-                while try statement.step() {}
-            }
-            start += count
         }
     }
 

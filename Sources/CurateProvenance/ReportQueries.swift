@@ -27,35 +27,45 @@ extension ProvenanceStore {
     public func reportData() throws -> ReportData {
         let summary = try summary()
         let name = try latestPipelineName() ?? "?"
+        let (lengths, languages) = try lengthsAndLanguages()
         return ReportData(
-            pipelineName: name, summary: summary, lengths: try lengthHistogram(), languages: try languageCounts(),
+            pipelineName: name, summary: summary, lengths: lengths, languages: languages,
             clusterSizes: try clusterSizes(), shards: try shardRecords(), tokenizers: try tokenizerRecords())
     }
 
-    private func lengthHistogram() throws -> ReportData.Bars {
-        var all: [Int: Int] = [:]
-        var kept: [Int: Int] = [:]
-        // One pass over the rows in table order: grouping in SQL would sort them all first.
-        try scan("SELECT chars, status = 'kept' FROM documents WHERE chars IS NOT NULL") { row in
-            let chars = Int(row.integer(0))
-            let bucket = chars < 1 ? 0 : Int.bitWidth - chars.leadingZeroBitCount
-            all[bucket, default: 0] += 1
-            if row.integer(1) == 1 { kept[bucket, default: 0] += 1 }
-        }
-        guard let top = all.keys.max() else { return ReportData.Bars(labels: [], values: []) }
-        let buckets = Array((all.keys.min() ?? 0)...top)
-        return ReportData.Bars(
-            labels: buckets.map { $0 == 0 ? "0" : "\(1 << ($0 - 1))–\((1 << $0) - 1)" },
-            values: buckets.map { [all[$0] ?? 0, kept[$0] ?? 0] })
-    }
+    /// Languages shown, the most frequent first.
+    static let reportedLanguages = 30
 
-    private func languageCounts() throws -> ReportData.Bars {
-        let rows = try rows("""
-            SELECT language, COUNT(*), SUM(status = 'kept') FROM documents WHERE language IS NOT NULL
-            GROUP BY language ORDER BY 2 DESC, language LIMIT 30
-            """)
-        return ReportData.Bars(labels: rows.map { $0[0].string ?? "" },
-                               values: rows.map { [Int($0[1].int ?? 0), Int($0[2].int ?? 0)] })
+    /// The length histogram and the language counts, from one pass over the rows in table
+    /// order: grouping in SQL would sort them all first, and each pass reads every row.
+    private func lengthsAndLanguages() throws -> (lengths: ReportData.Bars, languages: ReportData.Bars) {
+        // Per log2 bucket of the length: bucket b holds 2^(b-1) ... 2^b - 1, bucket 0 holds 0.
+        var all = [Int](repeating: 0, count: Int.bitWidth + 1)
+        var kept = all
+        var languages: [String: (all: Int, kept: Int)] = [:]
+        try scan("SELECT chars, status = 'kept', language FROM documents") { row in
+            let isKept = row.integer(1) == 1
+            if !row.isNull(0) {
+                let chars = Int(row.integer(0))
+                let bucket = chars < 1 ? 0 : Int.bitWidth - chars.leadingZeroBitCount
+                all[bucket] += 1
+                if isKept { kept[bucket] += 1 }
+            }
+            if let language = row.text(2) {
+                languages[language, default: (0, 0)].all += 1
+                if isKept { languages[language, default: (0, 0)].kept += 1 }
+            }
+        }
+        let top = languages.sorted { ($1.value.all, $0.key) < ($0.value.all, $1.key) }.prefix(Self.reportedLanguages)
+        let languageBars = ReportData.Bars(labels: top.map(\.key), values: top.map { [$0.value.all, $0.value.kept] })
+        guard let first = all.firstIndex(where: { $0 > 0 }), let last = all.lastIndex(where: { $0 > 0 }) else {
+            return (ReportData.Bars(labels: [], values: []), languageBars)
+        }
+        let buckets = Array(first...last)
+        let lengthBars = ReportData.Bars(
+            labels: buckets.map { $0 == 0 ? "0" : "\(1 << ($0 - 1))–\((1 << $0) - 1)" },
+            values: buckets.map { [all[$0], kept[$0]] })
+        return (lengthBars, languageBars)
     }
 
     private func clusterSizes() throws -> ReportData.Bars {

@@ -90,6 +90,20 @@ final class SQLiteConnection {
         }
     }
 
+    /// Whether foreign-key and CHECK constraints are enforced (see `enforceConstraints`).
+    private var enforcing = true
+
+    /// Turns the enforcement of foreign-key and CHECK constraints on or off: off only for rows
+    /// whose references and values the caller has checked itself. Called outside a transaction
+    /// (SQLite ignores `PRAGMA foreign_keys` inside one); switching recompiles the prepared
+    /// statements when they next run, so it is done only when the setting changes.
+    func enforceConstraints(_ on: Bool) throws(SQLiteError) {
+        guard on != enforcing else { return }
+        try execute(on ? "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF"
+                       : "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")
+        enforcing = on
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 }
@@ -152,6 +166,15 @@ final class SQLiteStatement {
 
     /// Column `i` of the current row as an integer (0 for NULL).
     func integer(_ i: Int32) -> Int64 { sqlite3_column_int64(raw, i) }
+
+    /// Whether column `i` of the current row is NULL.
+    func isNull(_ i: Int32) -> Bool { sqlite3_column_type(raw, i) == SQLITE_NULL }
+
+    /// Column `i` of the current row as text, nil for NULL.
+    func text(_ i: Int32) -> String? {
+        guard sqlite3_column_type(raw, i) != SQLITE_NULL, let text = sqlite3_column_text(raw, i) else { return nil }
+        return String(cString: text)
+    }
 
     func row() -> [SQLValue] {
         (0..<sqlite3_column_count(raw)).map { i in

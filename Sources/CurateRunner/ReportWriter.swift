@@ -20,7 +20,7 @@ public enum ReportWriter {
         var stages: [String?] = []
         for stage in data.summary.stages {
             for drop in stage.drops {
-                let (_, sample) = try store.droppedDocuments(stage: stage.stage, reason: drop.reason, limit: examplesPerReason, spread: false)
+                let sample = try store.firstDroppedDocuments(stage: stage.stage, reason: drop.reason, limit: examplesPerReason)
                 keys += sample.map { _ in stage.stage + "\t" + drop.reason }
                 samples += sample
                 stages += sample.map { _ in stage.stage }

@@ -19,8 +19,10 @@ import Testing
         let store = try ProvenanceStore(path: path)
         #expect(try store.query("SELECT position, name FROM schema_migrations") == [
             ["0", "v1-runs-inputs-tasks-documents"], ["1", "v2-phases-and-dedup-clusters"], ["2", "v3-takedowns"],
+            ["3", "v4-documents-errors-index"],
         ])
         #expect(try store.query("PRAGMA journal_mode") == [["wal"]])
+        #expect(try store.query("PRAGMA page_size") == [["16384"]])
         try FileManager.default.removeItem(atPath: folder)
     }
 
@@ -72,5 +74,153 @@ import Testing
         #expect(throws: PlanMismatch.self) {
             _ = try store.registerPlan(inputs: inputs, tasks: [TaskPlan(id: 0, phase: 0, inputs: [0, 1])])
         }
+    }
+
+    /// Rows of input `input` at offsets `offsets`, every other one dropped with all its columns set.
+    private func rows(input: Int64, _ offsets: Range<Int64>) -> [DocumentRecord] {
+        offsets.map { offset in
+            var row = DocumentRecord(inputID: input, offset: offset, line: offset + 1, docID: "doc-\(input)-\(offset)", url: nil,
+                                     status: .kept, chars: Int(offset % 300))
+            if offset % 2 == 1 {
+                row.status = .dropped
+                row.droppedBy = "length"
+                row.reason = "too_few_words"
+                row.metrics = #"{"words":\#(offset % 5)}"#
+                row.detail = "detail \(offset)"
+                row.url = "https://example.org/\(offset)"
+                row.domain = "example.org"
+                row.language = offset % 3 == 0 ? "de" : "en"
+            }
+            return row
+        }
+    }
+
+    private func stats(docsIn: Int) -> TaskCompletion {
+        var stats = StageStats(position: 0, stage: "length", type: "length")
+        stats.docsIn = docsIn
+        return TaskCompletion(docsIn: docsIn, docsKept: docsIn, seconds: 0.1, output: "docs/part.jsonl.zst", outputSHA256: "cc",
+                              stages: [stats])
+    }
+
+    @Test func writesEveryColumnOfBatchesWhileForeignKeysStayOn() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try ProvenanceStore(path: folder + "/p.sqlite")
+        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
+        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
+        try store.beginTask(0, run: run)
+        // Arrays of 300 rows: batches of 8192 end inside an array, and statements of 64 rows span arrays.
+        let all = rows(input: 1, 0..<20_000)
+        for start in stride(from: 0, to: all.count, by: 300) {
+            try store.record(Array(all[start..<min(start + 300, all.count)]), task: 0)
+        }
+        try store.completeTask(0, stats(docsIn: all.count))
+        #expect(try store.query("SELECT COUNT(*), SUM(status = 'dropped'), SUM(offset), SUM(chars), COUNT(DISTINCT doc_id) FROM documents")
+            == [["20000", "10000", "199990000", "\(all.reduce(0) { $0 + $1.chars! })", "20000"]])
+        #expect(try store.query("""
+            SELECT input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars, domain, language,
+                   decided_in_task, taken_down_by
+            FROM documents WHERE offset IN (12344, 12345) ORDER BY offset
+            """) == [
+            ["1", "12344", "12345", "doc-1-12344", nil, "0", "kept", nil, nil, nil, nil, "44", nil, nil, nil, nil],
+            ["1", "12345", "12346", "doc-1-12345", "https://example.org/12345", "0", "dropped", "length", "too_few_words",
+             #"{"words":0}"#, "detail 12345", "45", "example.org", "de", nil, nil],
+        ])
+        #expect(try store.query("SELECT status FROM tasks WHERE id = 0") == [["done"]])
+        // The batches were written with SQLite's own checks off; everything else still has them.
+        #expect(try store.query("PRAGMA foreign_keys") == [["1"]])
+        #expect(try store.query("PRAGMA ignore_check_constraints") == [["0"]])
+        #expect(throws: SQLiteError.self) {
+            _ = try store.query("INSERT INTO stage_stats (task_id, position, stage, type, docs_in, docs_out, rewritten, seconds) VALUES (99, 0, 's', 't', 0, 0, 0, 0)")
+        }
+    }
+
+    @Test func refusesRowsOfAnInputNotRegistered() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/p.sqlite"
+        let store = try ProvenanceStore(path: path)
+        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
+        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
+        try store.beginTask(0, run: run)
+        let input = #expect(throws: SQLiteError.self) { try store.record(self.rows(input: 7, 0..<3), task: 0) }
+        #expect(input?.message == "\(path): document doc-7-0 of input id 7, which is not in the inputs table")
+        let task = #expect(throws: SQLiteError.self) { try store.record(self.rows(input: 1, 0..<3), task: 5) }
+        #expect(task?.message == "\(path): document rows of task 5, which is not in the tasks table")
+    }
+
+    @Test func aFailedBatchIsThrownByTheNextCallNamingTheDatabase() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/p.sqlite"
+        let store = try ProvenanceStore(path: path)
+        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
+        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
+        try store.beginTask(0, run: run)
+        // The same offsets twice: the primary key refuses the second batch's rows.
+        try store.record(rows(input: 1, 0..<8192), task: 0)
+        try store.record(rows(input: 1, 0..<8192), task: 0)
+        let expected = "\(path): writing document rows of task 0: UNIQUE constraint failed: documents.input_id, documents.offset"
+        // The first call that waits for the queue throws it, and every call after it.
+        let first = #expect(throws: SQLiteError.self) { _ = try store.summary() }
+        #expect(first?.message == expected)
+        #expect(first?.description == "provenance database: " + expected)
+        let later = #expect(throws: SQLiteError.self) { try store.completeTask(0, self.stats(docsIn: 16384)) }
+        #expect(later?.message == expected)
+    }
+
+    @Test func aFailedCompletionLeavesNothingOfItsTransaction() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/p.sqlite"
+        let store = try ProvenanceStore(path: path)
+        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
+        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
+        try store.beginTask(0, run: run)
+        try store.record(rows(input: 1, 0..<10), task: 0)
+        // Two stages at the same position: the stage_stats key refuses the second.
+        var completion = stats(docsIn: 10)
+        completion.stages.append(completion.stages[0])
+        try store.completeTask(0, completion)
+        let error = #expect(throws: SQLiteError.self) { _ = try store.doneTasks() }
+        #expect(error?.message == "\(path): completing task 0: UNIQUE constraint failed: stage_stats.task_id, stage_stats.position")
+        let reader = try ProvenanceStore(path: path)
+        #expect(try reader.query("SELECT COUNT(*) FROM documents") == [["0"]])
+        #expect(try reader.query("SELECT status FROM tasks ORDER BY id") == [["running"], ["pending"]])
+    }
+
+    @Test func reportCountsLengthsLanguagesAndUnreadableRecordsFromTheRows() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try ProvenanceStore(path: folder + "/p.sqlite")
+        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
+        let run = try store.beginRun(pipelineName: "p", pipelineJSON: #"{"name": "p"}"#, sha256: "s", pipelineFolder: "/p",
+                                     toolVersion: "t", workers: 1)
+        try store.beginTask(0, run: run)
+        var rows = rows(input: 1, 0..<12)
+        rows[11].chars = nil
+        rows.append(DocumentRecord(inputID: 1, offset: 100, line: nil, docID: "bad", url: nil, status: .error, droppedBy: "reader",
+                                   reason: "invalid_record", detail: "not JSON"))
+        try store.record(rows, task: 0)
+        try store.completeTask(0, stats(docsIn: 13))
+        let data = try store.reportData()
+        // chars 0...10 (11 has none): buckets 0, 1, 2-3, 4-7, 8-15; odd offsets dropped.
+        #expect(data.lengths.labels == ["0", "1–1", "2–3", "4–7", "8–15"])
+        #expect(data.lengths.values == [[1, 1], [1, 0], [2, 1], [4, 2], [3, 2]])
+        // Dropped rows 1, 3, 5, 7, 9, 11 have a language: de at 3 and 9, en at the others.
+        #expect(data.languages.labels == ["en", "de"])
+        #expect(data.languages.values == [[4, 0], [2, 0]])
+        #expect(data.summary.readerErrors == [RunSummary.Drop(reason: "invalid_record", documents: 1)])
+        #expect(data.summary.errors == 1)
+        #expect(try store.firstDroppedDocuments(stage: "length", reason: "too_few_words", limit: 2).map(\.docID) == ["doc-1-1", "doc-1-3"])
+        #expect(try store.droppedDocuments(stage: "length", reason: nil, limit: 2).total == 6)
+        #expect(try store.droppedDocuments(stage: "length", reason: nil, limit: 2).sample.map(\.docID) == ["doc-1-1", "doc-1-7"])
+    }
+
+    @Test func anOlderDatabaseGetsTheErrorsIndexWhenOpened() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/p.sqlite"
+        let store = try ProvenanceStore(path: path)
+        // As curate wrote it before migration v4.
+        _ = try store.query("DROP INDEX documents_errors")
+        _ = try store.query("DELETE FROM schema_migrations WHERE position = 3")
+        let reopened = try ProvenanceStore(path: path)
+        #expect(try reopened.query("SELECT name FROM sqlite_master WHERE name = 'documents_errors'") == [["documents_errors"]])
+        #expect(try reopened.query("SELECT name FROM schema_migrations WHERE position = 3") == [["v4-documents-errors-index"]])
     }
 }
