@@ -38,9 +38,7 @@ public final class ProvenanceStore: @unchecked Sendable {
         db = try SQLiteConnection(path: path)
         self.path = path
         self.recordsDocuments = recordsDocuments
-        // 16 KiB pages (for new databases; an existing one keeps its own): a quarter of the
-        // B-tree pages and WAL frames of 4 KiB ones for the same rows.
-        try db.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
         try Schema.migrate(db)
     }
 
