@@ -22,7 +22,6 @@ import Testing
             ["3", "v4-documents-errors-index"],
         ])
         #expect(try store.query("PRAGMA journal_mode") == [["wal"]])
-        #expect(try store.query("PRAGMA page_size") == [["16384"]])
         try FileManager.default.removeItem(atPath: folder)
     }
 
