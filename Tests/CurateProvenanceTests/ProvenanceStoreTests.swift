@@ -94,6 +94,15 @@ import Testing
         }
     }
 
+    /// A store at `path` with the plan registered, a run begun and task 0 started.
+    private func storeReadingTask0(_ path: String) throws -> ProvenanceStore {
+        let store = try ProvenanceStore(path: path)
+        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
+        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
+        try store.beginTask(0, run: run)
+        return store
+    }
+
     private func stats(docsIn: Int) -> TaskCompletion {
         var stats = StageStats(position: 0, stage: "length", type: "length")
         stats.docsIn = docsIn
@@ -103,10 +112,7 @@ import Testing
 
     @Test func writesEveryColumnOfBatchesWhileForeignKeysStayOn() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try ProvenanceStore(path: folder + "/p.sqlite")
-        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
-        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
-        try store.beginTask(0, run: run)
+        let store = try storeReadingTask0(folder + "/p.sqlite")
         // Arrays of 300 rows: batches of 8192 end inside an array, and statements of 64 rows span arrays.
         let all = rows(input: 1, 0..<20_000)
         for start in stride(from: 0, to: all.count, by: 300) {
@@ -136,10 +142,7 @@ import Testing
     @Test func refusesRowsOfAnInputNotRegistered() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/p.sqlite"
-        let store = try ProvenanceStore(path: path)
-        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
-        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
-        try store.beginTask(0, run: run)
+        let store = try storeReadingTask0(path)
         let input = #expect(throws: SQLiteError.self) { try store.record(self.rows(input: 7, 0..<3), task: 0) }
         #expect(input?.message == "\(path): document doc-7-0 of input id 7, which is not in the inputs table")
         let task = #expect(throws: SQLiteError.self) { try store.record(self.rows(input: 1, 0..<3), task: 5) }
@@ -149,10 +152,7 @@ import Testing
     @Test func aFailedBatchIsThrownByTheNextCallNamingTheDatabase() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/p.sqlite"
-        let store = try ProvenanceStore(path: path)
-        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
-        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
-        try store.beginTask(0, run: run)
+        let store = try storeReadingTask0(path)
         // The same offsets twice: the primary key refuses the second batch's rows.
         try store.record(rows(input: 1, 0..<8192), task: 0)
         try store.record(rows(input: 1, 0..<8192), task: 0)
@@ -168,10 +168,7 @@ import Testing
     @Test func aFailedCompletionLeavesNothingOfItsTransaction() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/p.sqlite"
-        let store = try ProvenanceStore(path: path)
-        _ = try store.registerPlan(inputs: inputs, tasks: tasks)
-        let run = try store.beginRun(pipelineName: "p", pipelineJSON: "{}", sha256: "s", pipelineFolder: "/p", toolVersion: "t", workers: 1)
-        try store.beginTask(0, run: run)
+        let store = try storeReadingTask0(path)
         try store.record(rows(input: 1, 0..<10), task: 0)
         // Two stages at the same position: the stage_stats key refuses the second.
         var completion = stats(docsIn: 10)
