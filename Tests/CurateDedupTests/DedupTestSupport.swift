@@ -24,6 +24,17 @@ func corpus() throws -> [Document] {
     return documents
 }
 
+/// `documents` `rounds` times over, each round as if read from its own input (`copy-N.jsonl`).
+func copies(of documents: [Document], rounds: Int) -> [Document] {
+    (0..<rounds).flatMap { round in
+        documents.map { d in
+            var d = d
+            d.source = SourceRef(input: "copy-\(round).jsonl", offset: d.source.offset)
+            return d
+        }
+    }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

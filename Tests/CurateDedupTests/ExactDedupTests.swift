@@ -32,13 +32,7 @@ import Testing
 
     @Test func spillingToDiskGivesTheSameDrops() throws {
         let documents = try corpus()
-        let many = (0..<40).flatMap { round in
-            documents.map { d in
-                var d = d
-                d.source = SourceRef(input: "copy-\(round).jsonl", offset: d.source.offset)
-                return d
-            }
-        }
+        let many = copies(of: documents, rounds: 40)
         let small = try BarrierHarness(parts: split(many, into: 3))
         var tight = ExactDedup()
         tight.memoryBytes = 1024
