@@ -1,3 +1,4 @@
+import CurateCore
 import CMinHash
 
 /// MinHash signatures: for each of `count` permutations `h -> (a * h + b) mod (2^61 - 1)`,
@@ -18,11 +19,11 @@ public struct MinHasher: Sendable {
 
     public init(count: Int, seed: UInt64) {
         self.seed = seed
-        var state = seed
+        var generator = SplitMix64(seed: seed)
         var a: [UInt64] = [], b: [UInt64] = []
         for _ in 0..<count {
-            a.append(1 + Self.below(Self.prime - 1, &state))
-            b.append(Self.below(Self.prime, &state))
+            a.append(1 + Self.below(Self.prime - 1, &generator))
+            b.append(Self.below(Self.prime, &generator))
         }
         self.a = a
         self.b = b
@@ -52,14 +53,10 @@ public struct MinHasher: Sendable {
     }
 
     /// A uniform value below `bound` from a SplitMix64 stream (rejection sampling).
-    private static func below(_ bound: UInt64, _ state: inout UInt64) -> UInt64 {
+    private static func below(_ bound: UInt64, _ generator: inout SplitMix64) -> UInt64 {
         let limit = UInt64.max - UInt64.max % bound
         while true {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
+            let z = generator.next()
             if z < limit { return z % bound }
         }
     }

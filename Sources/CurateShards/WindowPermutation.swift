@@ -1,3 +1,5 @@
+import CurateCore
+
 /// A pseudo-random permutation of `0..<count`, computed one index at a time in constant
 /// memory: a four-round Feistel network over the smallest even number of bits covering
 /// `count`, walked until it lands inside the range. Keys come from the seed and the epoch.
@@ -11,8 +13,8 @@ struct WindowPermutation: Sendable {
         var bits = 2
         while bits < 64, (UInt64(1) << UInt64(bits)) < UInt64(count) { bits += 2 }
         halfBits = bits / 2
-        var state = seed ^ (UInt64(truncatingIfNeeded: epoch) &* 0x9E37_79B9_7F4A_7C15)
-        keys = (splitMix(&state), splitMix(&state), splitMix(&state), splitMix(&state))
+        var generator = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: epoch) &* 0x9E37_79B9_7F4A_7C15))
+        keys = (generator.next(), generator.next(), generator.next(), generator.next())
     }
 
     func callAsFunction(_ i: Int) -> Int {
@@ -26,24 +28,10 @@ struct WindowPermutation: Sendable {
         var left = x >> UInt64(halfBits)
         var right = x & mask
         for key in [keys.0, keys.1, keys.2, keys.3] {
-            let mixed = (left ^ mix(right ^ key)) & mask
+            let mixed = (left ^ SplitMix64.mix(right ^ key)) & mask
             left = right
             right = mixed
         }
         return (left << UInt64(halfBits)) | right
     }
-}
-
-/// SplitMix64's output function.
-private func mix(_ value: UInt64) -> UInt64 {
-    var z = value
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
-/// The next value of a SplitMix64 generator.
-private func splitMix(_ state: inout UInt64) -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    return mix(state)
 }

@@ -1,3 +1,4 @@
+import CurateCore
 import Foundation
 
 /// SplitMix64: a small deterministic generator, so a seed gives the same model and samples
@@ -9,10 +10,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return SplitMix64.mix(state)
     }
 
     /// A uniform double in [0, 1) with 53 random bits.
