@@ -63,6 +63,15 @@ public protocol InputFormat: Sendable {
     /// Turns a raw record into a document; nil for records that carry no document.
     /// Called from many threads at once.
     func decode(_ record: RawRecord, from file: InputFile) throws(RecordError) -> Document?
+    /// The record that this format's sources gave `offset` in `file`, read without the records
+    /// before it; nil when the format cannot start reading there (inside a compressed stream,
+    /// or no record starts at `offset`). Its `line` is unknown (nil).
+    func record(at offset: Int64, in file: InputFile) -> RawRecord?
+}
+
+extension InputFormat {
+    /// Formats that can only be read from the start.
+    public func record(at offset: Int64, in file: InputFile) -> RawRecord? { nil }
 }
 
 /// An input format that pipeline.json can name.

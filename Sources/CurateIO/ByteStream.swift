@@ -44,6 +44,26 @@ public func openDecompressed(_ path: String, recovering: Bool = false, threads: 
     }
 }
 
+/// Opens `path` for reading the decompressed bytes that start at `offset`, without reading
+/// what comes before: in a plain file, from that byte; in a gzip file, from the member that
+/// starts there (a record per member, as Common Crawl writes WARC files). Nil when no such
+/// start is possible: other compressions, or no gzip member at `offset`.
+public func openDecompressed(_ path: String, at offset: Int64) throws(IOError) -> (any ByteStream)? {
+    var head = [UInt8](repeating: 0, count: 6)
+    let n = try restoringErrorType(IOError.self) { try head.withUnsafeMutableBytes { try FileReader(path: path).read(into: $0) } }
+    head.removeSubrange(n...)
+    let file = try FileReader(path: path, from: offset)
+    switch Compression.detect(head) {
+    case .none: return file
+    case .gzip:
+        var member = [UInt8](repeating: 0, count: 3)
+        let m = try restoringErrorType(IOError.self) { try member.withUnsafeMutableBytes { try file.read(into: $0) } }
+        guard m == 3, member == [0x1F, 0x8B, 0x08] else { return nil }
+        return try GzipDecoder(PrefixedStream(prefix: member, rest: file), path: path)
+    case .zstd, .bzip2, .xz: return nil
+    }
+}
+
 /// A stream that yields some bytes already read before the rest of another stream.
 final class PrefixedStream: ByteStream {
     private var prefix: [UInt8]

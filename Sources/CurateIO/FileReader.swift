@@ -8,7 +8,8 @@ public final class FileReader: ByteStream {
     private let fd: Int32
     public private(set) var bytesRead: Int64 = 0
 
-    public init(path: String) throws(IOError) {
+    /// Opens `path` for reading from byte `offset` on (the start by default).
+    public init(path: String, from offset: Int64 = 0) throws(IOError) {
         self.path = path
         var info = stat()
         guard stat(path, &info) == 0 else { throw IOError.system(path, "cannot open") }
@@ -17,6 +18,11 @@ public final class FileReader: ByteStream {
         guard info.st_mode & S_IFMT == S_IFREG else { throw IOError(path: path, "is a device, FIFO or socket, expected a file") }
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOError.system(path, "cannot open") }
+        if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
+            let error = IOError(path: path, offset: offset, "cannot seek: \(String(cString: strerror(errno)))")
+            close(fd)
+            throw error
+        }
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
     }
 

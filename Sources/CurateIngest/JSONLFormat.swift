@@ -45,6 +45,18 @@ public struct JSONLFormat: InputFormat {
         }
     }
 
+    /// Reads the line that starts at `offset` of a plain JSON Lines file (compressed ones give nil).
+    public func record(at offset: Int64, in file: InputFile) -> RawRecord? {
+        // From the byte before, which must end the line before.
+        guard let stream = try? openDecompressed(file.path, at: max(0, offset - 1)), !(stream is GzipDecoder) else { return nil }
+        let lines = LineReader(stream, maxLineBytes: maxDocumentBytes)
+        if offset > 0 {
+            guard let before = try? lines.next(), before.bytes.isEmpty, before.skippedLength == nil else { return nil }
+        }
+        guard let line = try? lines.next(), line.skippedLength == nil else { return nil }
+        return RawRecord(bytes: line.bytes, offset: offset)
+    }
+
     public func decode(_ record: RawRecord, from file: InputFile) throws(RecordError) -> Document? {
         let fields: Fields
         do {

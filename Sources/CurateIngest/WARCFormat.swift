@@ -60,6 +60,15 @@ public struct WARCFormat: InputFormat {
         }
     }
 
+    /// Reads the record at `offset` of a plain WARC file, or of a gzip file whose member starts
+    /// there.
+    public func record(at offset: Int64, in file: InputFile) -> RawRecord? {
+        guard let stream = try? openDecompressed(file.path, at: offset) else { return nil }
+        var source = WARCSource(stream: stream, wantedTypes: recordTypes, maxRecordBytes: maxRecordBytes)
+        guard case let .record(record)? = source.next(), record.offset == 0 else { return nil }
+        return RawRecord(bytes: record.bytes, offset: offset)
+    }
+
     public func decode(_ record: RawRecord, from file: InputFile) throws(RecordError) -> Document? {
         try record.bytes.withUnsafeBufferPointer { p throws(RecordError) in try decode(p, record: record, file: file) }
     }

@@ -129,8 +129,25 @@ public struct RunAudit {
 
     /// The first 240 characters of `text` with white space collapsed.
     static func snippet(_ text: String) -> String {
-        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return words.count > 240 ? String(words.prefix(240)) + "…" : words
+        var snippet = ""
+        var count = 0
+        var spaced = false
+        for character in text {
+            if character.isWhitespace {
+                spaced = count > 0
+                continue
+            }
+            if spaced {
+                snippet.append(" ")
+                count += 1
+                spaced = false
+            }
+            snippet.append(character)
+            count += 1
+            // Only the first 240 characters are shown: the rest of a long text is not looked at.
+            if count > 240 { return String(snippet.prefix(240)) + "…" }
+        }
+        return snippet
     }
 
     static func json(_ doc: DocumentLineage) -> JSONValue {

@@ -52,21 +52,31 @@ public struct SourceLookup {
     }
 
     /// Decodes the records of `input` at the offsets of `stops` and applies to each the
-    /// streaming stages before its stop.
+    /// streaming stages before its stop. Records the format can read where they start are read
+    /// there; the others by reading the input from its start.
     private func read(input: String, stops: [Int64: Int]) -> [Int64: String] {
         guard let (formatName, sha256) = try? store.input(path: input),
               let spec = pipeline.inputs.first(where: { $0.format.format == formatName }) else { return [:] }
         let path = PathExpansion.join(base, input)
         let file = InputFile(id: 0, displayPath: input, path: path, size: 0, sha256: sha256)
-        guard var source = try? spec.reader.open(file) else { return [:] }
         var texts: [Int64: String] = [:]
-        while texts.count < stops.count, let item = source.next() {
-            guard case let .record(raw) = item, let stop = stops[raw.offset],
-                  case var document? = try? spec.reader.decode(raw, from: file) else { continue }
+        func add(_ raw: RawRecord, stop: Int) {
+            guard case var document? = try? spec.reader.decode(raw, from: file) else { return }
             for stage in pipeline.steps.prefix(stop).compactMap(\.body.streaming) {
                 if case .drop = stage.process(&document) { break }
             }
             texts[raw.offset] = document.textString
+        }
+        var unreached: [Int64: Int] = [:]
+        for (offset, stop) in stops {
+            if let raw = spec.reader.record(at: offset, in: file) { add(raw, stop: stop) } else { unreached[offset] = stop }
+        }
+        guard !unreached.isEmpty, var source = try? spec.reader.open(file) else { return texts }
+        var found = 0
+        while found < unreached.count, let item = source.next() {
+            guard case let .record(raw) = item, let stop = unreached[raw.offset] else { continue }
+            found += 1
+            add(raw, stop: stop)
         }
         return texts
     }

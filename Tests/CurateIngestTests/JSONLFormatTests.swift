@@ -26,6 +26,24 @@ private func file(_ relative: String) -> InputFile {
         #expect(lines == [1, 3, 4, 5, 6, 7, 8])
     }
 
+    @Test func readsEveryLineWhereItStarts() throws {
+        let input = file("jsonl/mixed.jsonl")
+        let records = try records(input).compactMap { if case let .record(r) = $0 { r } else { nil } }
+        #expect(records.map(\.offset) == [0, 271, 317, 853, 909, 989, 1014])
+        for record in records {
+            let read = try #require(format.record(at: record.offset, in: input))
+            #expect(read.bytes == record.bytes)
+            #expect(read.offset == record.offset)
+            #expect(format.record(at: record.offset + 1, in: input) == nil)
+        }
+    }
+
+    @Test(arguments: ["io/lines.txt.gz", "io/lines.txt.zst", "io/lines.txt.bz2", "io/lines.txt.xz"])
+    func aCompressedFileIsReadOnlyFromItsStart(name: String) throws {
+        #expect(format.record(at: 0, in: file(name)) == nil)
+        #expect(format.record(at: 19, in: file(name)) == nil)
+    }
+
     @Test func decodesFieldsAndKeepsTheRestAsMetadata() throws {
         let input = file("jsonl/mixed.jsonl")
         let items = try records(input)

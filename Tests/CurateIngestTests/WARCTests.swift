@@ -64,6 +64,47 @@ private func items(_ name: String, format: WARCFormat = WARCFormat()) throws -> 
         #expect(offsets.count == (name.hasPrefix("cc-2020-34") ? 16 : 1))
     }
 
+    /// Common Crawl's record-per-member gzip files and plain files.
+    @Test(arguments: ["cc-2020-34-resiliparse-50rec.warc.gz", "cc-2024-22-whirlwind.warc.wet.gz", "warcio-example.warc",
+                      "derived-content-encoding.warc"])
+    func readsEveryRecordWhereItStarts(name: String) throws {
+        let format = WARCFormat(mimeTypes: [])
+        let file = input(name)
+        var source = try format.open(file)
+        var offsets: [Int64] = []
+        while let item = source.next() {
+            guard case let .record(record) = item else { Issue.record("\(item)"); continue }
+            offsets.append(record.offset)
+            let read = try #require(format.record(at: record.offset, in: file))
+            #expect(read.bytes == record.bytes)
+            #expect(read.offset == record.offset)
+            #expect(format.record(at: record.offset + 1, in: file) == nil)
+        }
+        #expect(offsets.count == ["cc-2020-34-resiliparse-50rec.warc.gz": 16, "derived-content-encoding.warc": 3][name] ?? 1)
+    }
+
+    /// A file gzipped whole has its later records inside the one member: those are read from
+    /// the start.
+    @Test func aRecordInsideAGzipMemberIsNotReadWhereItStarts() throws {
+        let format = WARCFormat(mimeTypes: [])
+        let whole = FileManager.default.temporaryDirectory.appendingPathComponent("curate-whole-\(getpid()).warc.gz").path
+        defer { try? FileManager.default.removeItem(atPath: whole) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -c < '\(fixtures)/derived-content-encoding.warc' > '\(whole)'"]
+        try process.run()
+        process.waitUntilExit()
+        let file = InputFile(id: 1, displayPath: "whole.warc.gz", path: whole, size: 0, sha256: String(repeating: "0", count: 64))
+        var source = try format.open(file)
+        var offsets: [Int64] = []
+        while let item = source.next() { if case let .record(record) = item { offsets.append(record.offset) } }
+        try #require(offsets.count == 3)
+        #expect(offsets[0] == 0)
+        #expect(format.record(at: 0, in: file)?.offset == 0)
+        #expect(format.record(at: offsets[1], in: file) == nil)
+        #expect(format.record(at: offsets[2], in: file) == nil)
+    }
+
     @Test func decodesACommonCrawlResponse() throws {
         let (found, documents) = try items("cc-2024-22-whirlwind.warc.gz")
         #expect(found == [.document(offset: 1023, id: "urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6")])
