@@ -52,9 +52,25 @@ struct PageWalker {
         return true
     }()
 
+    /// The offsets of the start tags whose bodies `ScriptElision` took out, and how many of
+    /// them the parser has confirmed as script or style start tags, in order.
+    private var elidedTagEnds: [Int] = []
+    private(set) var confirmedElisions = 0
+
     /// Walks the page `html`, valid UTF-8.
     static func walk(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
+        if let elision = ScriptElision(html) {
+            let walker = elision.bytes.withUnsafeBufferPointer { walk($0, elided: elision.tagEnds) }
+            if walker.confirmedElisions == elision.tagEnds.count { return walker }
+        }
+        return walk(html, elided: [])
+    }
+
+    /// Walks `html`, from which the bodies of the script and style elements whose start tags
+    /// end at `elided` were taken out.
+    static func walk(_ html: UnsafeBufferPointer<UInt8>, elided: [Int]) -> PageWalker {
         var walker = PageWalker()
+        walker.elidedTagEnds = elided
         guard initialized, let base = html.baseAddress, html.count > 0, html.count < Int(Int32.max),
               let context = htmlNewParserCtxt()
         else { return walker }
@@ -64,7 +80,11 @@ struct PageWalker {
         sax.pointee.initialized = XML_SAX2_MAGIC
         sax.pointee.startElement = { context, name, attributes in
             guard let name else { return }
-            Self.of(context).pointee.start(name, attributes)
+            let walker = Self.of(context)
+            if walker.pointee.confirmedElisions < walker.pointee.elidedTagEnds.count {
+                walker.pointee.confirmElision(name, at: Self.position(context))
+            }
+            walker.pointee.start(name, attributes)
         }
         sax.pointee.endElement = { context, _ in Self.of(context).pointee.end() }
         sax.pointee.characters = { context, bytes, count in
@@ -86,6 +106,20 @@ struct PageWalker {
         }
         walker.endBlock()
         return walker
+    }
+
+    /// The offset in the page of the parser's next character.
+    private static func position(_ context: UnsafeMutableRawPointer?) -> Int {
+        let input = context!.assumingMemoryBound(to: xmlParserCtxt.self).pointee.input.pointee
+        return Int(input.consumed) + input.base.distance(to: input.cur)
+    }
+
+    /// Counts a script or style start tag that ends (the parser being at its `>`) where the
+    /// next elided body begins.
+    private mutating func confirmElision(_ name: UnsafePointer<UInt8>, at position: Int) {
+        if position == elidedTagEnds[confirmedElisions], Self.equals(name, "script") || Self.equals(name, "style") {
+            confirmedElisions += 1
+        }
     }
 
     /// The walker of a parser context given to a SAX callback.
