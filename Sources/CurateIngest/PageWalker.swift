@@ -52,25 +52,24 @@ struct PageWalker {
         return true
     }()
 
-    /// The offsets of the start tags whose bodies `ScriptElision` took out, and how many of
-    /// them the parser has confirmed as script or style start tags, in order.
-    private var elidedTagEnds: [Int] = []
+    /// The start tags that `MarkupElision` took bytes from, and how many of them the parser has
+    /// confirmed, in order.
+    private var checkpoints: [MarkupElision.Checkpoint] = []
     private(set) var confirmedElisions = 0
 
     /// Walks the page `html`, valid UTF-8.
     static func walk(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
-        if let elision = ScriptElision(html) {
-            let walker = elision.bytes.withUnsafeBufferPointer { walk($0, elided: elision.tagEnds) }
-            if walker.confirmedElisions == elision.tagEnds.count { return walker }
+        if let elision = MarkupElision(html) {
+            let walker = elision.bytes.withUnsafeBufferPointer { walk($0, checkpoints: elision.checkpoints) }
+            if walker.confirmedElisions == elision.checkpoints.count { return walker }
         }
-        return walk(html, elided: [])
+        return walk(html, checkpoints: [])
     }
 
-    /// Walks `html`, from which the bodies of the script and style elements whose start tags
-    /// end at `elided` were taken out.
-    static func walk(_ html: UnsafeBufferPointer<UInt8>, elided: [Int]) -> PageWalker {
+    /// Walks `html`, from which `MarkupElision` took the bytes that `checkpoints` describe.
+    static func walk(_ html: UnsafeBufferPointer<UInt8>, checkpoints: [MarkupElision.Checkpoint]) -> PageWalker {
         var walker = PageWalker()
-        walker.elidedTagEnds = elided
+        walker.checkpoints = checkpoints
         guard initialized, let base = html.baseAddress, html.count > 0, html.count < Int(Int32.max),
               let context = htmlNewParserCtxt()
         else { return walker }
@@ -81,8 +80,8 @@ struct PageWalker {
         sax.pointee.startElement = { context, name, attributes in
             guard let name else { return }
             let walker = Self.of(context)
-            if walker.pointee.confirmedElisions < walker.pointee.elidedTagEnds.count {
-                walker.pointee.confirmElision(name, at: Self.position(context))
+            if walker.pointee.confirmedElisions < walker.pointee.checkpoints.count {
+                walker.pointee.confirmElision(name, attributes, at: Self.position(context))
             }
             walker.pointee.start(name, attributes)
         }
@@ -114,12 +113,25 @@ struct PageWalker {
         return Int(input.consumed) + input.base.distance(to: input.cur)
     }
 
-    /// Counts a script or style start tag that ends (the parser being at its `>`) where the
-    /// next elided body begins.
-    private mutating func confirmElision(_ name: UnsafePointer<UInt8>, at position: Int) {
-        if position == elidedTagEnds[confirmedElisions], Self.equals(name, "script") || Self.equals(name, "style") {
-            confirmedElisions += 1
+    /// Counts the next checkpoint as confirmed if this start tag is where it says, a script or
+    /// style element if its body was elided, with its emptied attributes present and empty.
+    private mutating func confirmElision(_ name: UnsafePointer<UInt8>, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
+                                         at position: Int)
+    {
+        let checkpoint = checkpoints[confirmedElisions]
+        guard position == checkpoint.position,
+              !checkpoint.body || Self.equals(name, "script") || Self.equals(name, "style")
+        else { return }
+        for emptied in checkpoint.emptied {
+            var k = 0
+            var found = false
+            while let attributes, let attribute = attributes[k] {
+                if let value = attributes[k + 1], value[0] == 0, Self.equals(attribute, emptied) { found = true }
+                k += 2
+            }
+            guard found else { return }
         }
+        confirmedElisions += 1
     }
 
     /// The walker of a parser context given to a SAX callback.
@@ -404,6 +416,12 @@ struct PageWalker {
     }
 
     /// Whether the NUL-terminated `name` is `literal`, ASCII case ignored in `name`.
+    /// Whether the NUL-terminated `name` is `bytes`.
+    private static func equals(_ name: UnsafePointer<UInt8>, _ bytes: [UInt8]) -> Bool {
+        for (i, byte) in bytes.enumerated() where name[i] != byte { return false }
+        return name[bytes.count] == 0
+    }
+
     private static func equals(_ name: UnsafePointer<UInt8>, _ literal: StaticString) -> Bool {
         let bytes = literal.utf8Start
         for i in 0..<literal.utf8CodeUnitCount {

@@ -3,9 +3,15 @@ import CurateCore
 import Foundation
 import Testing
 
-private func elide(_ html: String) -> (text: String, tagEnds: [Int])? {
+/// The page elided, and each checkpoint as position, body elided or not, emptied attributes.
+private func elide(_ html: String) -> (text: String, checkpoints: [String])? {
     let bytes = Array(html.utf8)
-    return bytes.withUnsafeBufferPointer { ScriptElision($0) }.map { (String(decoding: $0.bytes, as: UTF8.self), $0.tagEnds) }
+    return bytes.withUnsafeBufferPointer { MarkupElision($0) }.map { elision in
+        (String(decoding: elision.bytes, as: UTF8.self), elision.checkpoints.map { checkpoint in
+            "\(checkpoint.position)\(checkpoint.body ? " body" : "")"
+                + checkpoint.emptied.map { " " + String(decoding: $0, as: UTF8.self) }.joined()
+        })
+    }
 }
 
 /// What the extractor sees of a page: its text, blocks, block-level elements and head fields.
@@ -23,15 +29,26 @@ private struct Walk: Equatable {
     }
 }
 
-@Suite struct ScriptElisionTests {
+@Suite struct MarkupElisionTests {
     let body = String(repeating: "if (a < b && c > d) { x = '</div>'; } ", count: 3)
 
     @Test func elidesLongScriptAndStyleBodiesOnly() throws {
         let page = "<html><head><script type=\"text/javascript\">\(body)</script><STYLE>\(body)</Style>"
             + "<script>short()</script></head><body><p>Text</p><script>\(body)"
-        let (text, tagEnds) = try #require(elide(page))
+        let (text, checkpoints) = try #require(elide(page))
         #expect(text == "<html><head><script type=\"text/javascript\"></script><STYLE></Style><script>short()</script></head><body><p>Text</p><script>")
-        #expect(tagEnds == [42, 58, 122])
+        #expect(checkpoints == ["42 body", "58 body", "122 body"])
+    }
+
+    @Test func emptiesLongValuesOfAttributesTheWalkerDoesNotRead() throws {
+        let url = "https://example.org/" + String(repeating: "image-", count: 10) + ".png"
+        let classes = String(repeating: "wide ", count: 13)
+        let page = "<p><IMG SRC=\"\(url)\" alt='short' class=\"\(classes)\" data-x = '\(url)'><img src='\(url)'/>"
+            + "<a href=\"\(url)\" title=\(url)>x</a><b data-y=\"\(url)\" data-y=\"\(url)\">y</b><script src=\"\(url)\">\(body)</script>"
+        let (text, checkpoints) = try #require(elide(page))
+        #expect(text == "<p><IMG SRC=\"\" alt='short' class=\"\(classes)\" data-x = ''><img src=''/>"
+            + "<a href=\"\(url)\" title=\(url)>x</a><b data-y=\"\" data-y=\"\(url)\">y</b><script src=\"\"></script>")
+        #expect(checkpoints == ["112 src data-x", "124 src", "423 data-y", "443 body src"])
     }
 
     @Test func leavesBodiesThatLibxml2MayReadOtherwise() {
@@ -58,7 +75,7 @@ private struct Walk: Equatable {
         #expect(elide("<script>\(tame)</script>")?.text == "<script></script>")
     }
 
-    /// The page walked with the bodies elided is the page walked whole, on every HTML fixture
+    /// The page walked with its elidable bytes taken out is the page walked whole, on every HTML fixture
     /// and every page of the WARC fixtures; and elision does happen.
     @Test func walksEveryFixturePageAsTheWholePage() throws {
         var pages: [(String, [UInt8])] = []
@@ -82,13 +99,13 @@ private struct Walk: Equatable {
         for (name, page) in pages {
             page.withUnsafeBufferPointer { bytes in
                 let walked = PageWalker.walk(bytes)
-                #expect(Walk(walked) == Walk(PageWalker.walk(bytes, elided: [])), "\(name)")
-                if let elision = ScriptElision(bytes) {
-                    #expect(walked.confirmedElisions == elision.tagEnds.count, "\(name)")
-                    elided += elision.tagEnds.count
+                #expect(Walk(walked) == Walk(PageWalker.walk(bytes, checkpoints: [])), "\(name)")
+                if let elision = MarkupElision(bytes) {
+                    #expect(walked.confirmedElisions == elision.checkpoints.count, "\(name)")
+                    elided += elision.checkpoints.count
                 }
             }
         }
-        #expect(elided == 154)
+        #expect(elided == 647)
     }
 }
