@@ -18,7 +18,26 @@ public struct EnglishWordTokenizer: Sendable {
             var affixes: [Range<Int>] = []
             while i < end {
                 if ScalarText.isSpace(s[i]) { i += 1; continue }
-                var j = i + 1
+                // Most pieces are ASCII letters and digits, which no affix or infix rule splits
+                // unless a unit follows a number ("5km"): one token, or a special case ("dont").
+                var j = i
+                var digit = false, letterAfterDigit = false
+                while j < end {
+                    let c = s[j]
+                    if c &- 0x30 < 10 {
+                        digit = true
+                    } else if (c | 0x20) &- 0x61 < 26 {
+                        letterAfterDigit = digit
+                    } else {
+                        break
+                    }
+                    j += 1
+                }
+                if j == end || ScalarText.isSpace(s[j]), !letterAfterDigit, EnglishSpecialCases.pieces(s, i, j) == nil {
+                    tokens.append(i..<j)
+                    i = j
+                    continue
+                }
                 while j < end, !ScalarText.isSpace(s[j]) { j += 1 }
                 Self.split(s, i, j, into: &tokens, affixes: &affixes)
                 i = j
@@ -51,49 +70,94 @@ public struct EnglishWordTokenizer: Sendable {
 
     /// Calls `body` with the index of each token after the first that starts a sentence.
     private func forEachSentenceStart(_ text: ScalarText, _ tokens: [Range<Int>], _ body: (Int) -> Void) {
-        var seenTerminal = false
-        for (i, t) in tokens.enumerated() {
-            let terminal = t.count == 1 && FilterPunctuation.isSentenceTerminal(text.scalars[t.lowerBound])
-            if seenTerminal, !terminal, !Self.isAllPunctuation(text, t) {
-                body(i)
-                seenTerminal = false
-            } else if terminal {
-                seenTerminal = true
-            }
+        text.scalars.withUnsafeBufferPointer { s in
+            var boundary = SentenceBoundary()
+            for (i, t) in tokens.enumerated() where boundary.startsSentence(s, t) { body(i) }
         }
     }
 
     /// The number of sentences in `text[range]` as the sentence splitter datatrove pairs with
     /// this tokenizer counts them: one, plus one for each token that is not punctuation and
     /// follows a token that is a single sentence-final character.
+    ///
+    /// Only the white-space free pieces that hold a sentence terminal are split into tokens:
+    /// the tokens of a piece cover it, so a piece without one starts a sentence (after a
+    /// terminal) exactly when it has a character that is not punctuation.
     public func sentenceCount(_ text: ScalarText, _ range: Range<Int>, scratch tokens: inout [Range<Int>]) -> Int {
         tokens.removeAll(keepingCapacity: true)
-        tokenize(text, range, into: &tokens)
-        var count = 1
-        forEachSentenceStart(text, tokens) { _ in count += 1 }
-        return count
+        return text.scalars.withUnsafeBufferPointer { s in
+            var count = 1
+            var boundary = SentenceBoundary()
+            var affixes: [Range<Int>] = []
+            var i = range.lowerBound
+            let end = range.upperBound
+            while i < end {
+                if ScalarText.isSpace(s[i]) { i += 1; continue }
+                var j = i
+                var terminal = false, content = false
+                while j < end {
+                    let c = s[j]
+                    if ScalarText.isSpace(c) { break }
+                    if FilterPunctuation.isSentenceTerminal(c) {
+                        terminal = true
+                    } else if !content, !Self.isPunctuation(c) {
+                        content = true
+                    }
+                    j += 1
+                }
+                if terminal {
+                    let first = tokens.count
+                    Self.split(s, i, j, into: &tokens, affixes: &affixes)
+                    for k in first..<tokens.count where boundary.startsSentence(s, tokens[k]) { count += 1 }
+                } else if content, boundary.startsSentence(s, i..<j) {
+                    count += 1
+                }
+                i = j
+            }
+            return count
+        }
     }
 
-    private static func isAllPunctuation(_ text: ScalarText, _ t: Range<Int>) -> Bool {
-        for i in t {
-            let c = text.scalars[i]
-            if c < 0x80 {
-                if !(0x21...0x2F ~= c || 0x3A...0x40 ~= c || 0x5B...0x60 ~= c || 0x7B...0x7E ~= c) || c == 0x24 || c == 0x2B
-                    || c == 0x3C || c == 0x3D || c == 0x3E || c == 0x5E || c == 0x60 || c == 0x7C || c == 0x7E {
-                    return false
-                }
-                continue
+    /// Follows tokens in order and tells which start a sentence: the first token that is not
+    /// punctuation after a token that is a single sentence terminal.
+    private struct SentenceBoundary {
+        private var seenTerminal = false
+
+        mutating func startsSentence(_ s: UnsafeBufferPointer<UInt32>, _ t: Range<Int>) -> Bool {
+            let terminal = t.count == 1 && FilterPunctuation.isSentenceTerminal(s[t.lowerBound])
+            if seenTerminal, !terminal, !EnglishWordTokenizer.isAllPunctuation(s, t) {
+                seenTerminal = false
+                return true
             }
-            guard let scalar = Unicode.Scalar(c) else { return false }
-            switch scalar.properties.generalCategory {
-            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-                 .initialPunctuation, .finalPunctuation, .otherPunctuation:
-                continue
-            default:
+            if terminal { seenTerminal = true }
+            return false
+        }
+    }
+
+    private static func isAllPunctuation(_ s: UnsafeBufferPointer<UInt32>, _ t: Range<Int>) -> Bool {
+        for i in t where !isPunctuation(s[i]) { return false }
+        return true
+    }
+
+    /// Punctuation as the sentence splitter sees it: ASCII punctuation other than the symbols
+    /// `$+<=>^`|~`, and Unicode's punctuation categories (P*).
+    @inline(__always)
+    private static func isPunctuation(_ c: UInt32) -> Bool {
+        if c < 0x80 {
+            if !(0x21...0x2F ~= c || 0x3A...0x40 ~= c || 0x5B...0x60 ~= c || 0x7B...0x7E ~= c) || c == 0x24 || c == 0x2B
+                || c == 0x3C || c == 0x3D || c == 0x3E || c == 0x5E || c == 0x60 || c == 0x7C || c == 0x7E {
                 return false
             }
+            return true
         }
-        return true
+        guard let scalar = Unicode.Scalar(c) else { return false }
+        switch scalar.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
+        default:
+            return false
+        }
     }
 
     // MARK: one white-space free piece
