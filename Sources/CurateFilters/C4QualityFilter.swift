@@ -68,10 +68,22 @@ public struct C4QualityFilter: Stage {
         var line: [UInt32] = []
         for (index, unit) in units.enumerated() {
             let stripped = text.strip(unit)
-            let (words, longest) = text.whitespaceWords(stripped)
-            if maxWordLength != -1, longest > maxWordLength { continue }
-            // Checked here rather than after the punctuation rule: either way the line goes.
-            if words < minWordsPerLine { continue }
+            // The rules that only remove the line are tried cheapest first; their order does
+            // not change which lines go. Removing citations only takes text that ends in `]`,
+            // so a line ending in anything else keeps its last character.
+            if filterNoTerminalPunct {
+                let last = stripped.isEmpty ? 0 : text.scalars[stripped.upperBound - 1]
+                let terminal = last == 0x2E || last == 0x3F || last == 0x21 || last == 0x22 || last == 0x27
+                if !terminal, !(removeCitations && last == 0x5D) { continue }
+            }
+            // No word is longer than the line; fewer than `minWordsPerLine` words need not be
+            // counted past that.
+            if maxWordLength != -1, stripped.count > maxWordLength {
+                let (words, longest) = text.whitespaceWords(stripped)
+                if longest > maxWordLength || words < minWordsPerLine { continue }
+            } else if minWordsPerLine > 0, text.wordCount(stripped, upTo: minWordsPerLine) < minWordsPerLine {
+                continue
+            }
             line.removeAll(keepingCapacity: true)
             if removeCitations {
                 Self.removingCitations(text.scalars[stripped], into: &line)
@@ -166,21 +178,22 @@ public struct C4QualityFilter: Stage {
 
     /// Appends `line` without `[digits]`, `[]`, `[edit]` and `[citation needed]`.
     static func removingCitations(_ line: ArraySlice<UInt32>, into out: inout [UInt32]) {
-        var i = line.startIndex
         let end = line.endIndex
-        while i < end {
-            if line[i] == 0x5B {
-                var j = i + 1
-                while j < end, line[j] >= 0x30, line[j] <= 0x39 { j += 1 }
-                if j < end, line[j] == 0x5D { i = j + 1; continue }
-                if let skip = Self.matchWord(line, i + 1, "edit]") ?? Self.matchWord(line, i + 1, "citation needed]") {
-                    i = skip
-                    continue
-                }
+        // The text before each citation goes in one piece.
+        var copied = line.startIndex, i = copied
+        while let open = line[i..<end].firstIndex(of: 0x5B) {
+            var j = open + 1
+            while j < end, line[j] >= 0x30, line[j] <= 0x39 { j += 1 }
+            let close = j < end && line[j] == 0x5D ? j + 1 : Self.matchWord(line, open + 1, "edit]") ?? Self.matchWord(line, open + 1, "citation needed]")
+            if let close {
+                out.append(contentsOf: line[copied..<open])
+                copied = close
+                i = close
+            } else {
+                i = open + 1
             }
-            out.append(line[i])
-            i += 1
         }
+        out.append(contentsOf: line[copied..<end])
     }
 
     private static func matchWord(_ line: ArraySlice<UInt32>, _ at: Int, _ word: StaticString) -> Int? {

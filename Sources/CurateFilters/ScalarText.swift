@@ -56,12 +56,18 @@ public struct ScalarText: Sendable {
     /// The UTF-8 bytes of `scalars[range]`.
     public func utf8(_ range: Range<Int>) -> [UInt8] {
         scalars.withUnsafeBufferPointer { s in
-            var length = 0
+            // The bytes beyond one a character, counted without branches.
+            var extra = 0
             for i in range {
                 let c = s[i]
-                length += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
+                extra &+= (c >= 0x80 ? 1 : 0) &+ (c >= 0x800 ? 1 : 0) &+ (c >= 0x10000 ? 1 : 0)
             }
-            return [UInt8](unsafeUninitializedCapacity: length) { out, written in
+            return [UInt8](unsafeUninitializedCapacity: range.count + extra) { out, written in
+                if extra == 0 {
+                    for i in range { out[i &- range.lowerBound] = UInt8(truncatingIfNeeded: s[i]) }
+                    written = range.count
+                    return
+                }
                 var n = 0
                 for i in range {
                     let c = s[i]
@@ -127,6 +133,19 @@ public struct ScalarText: Sendable {
             var start = 0, i = 0
             let n = s.count
             while i < n {
+                // Eight characters at a time while none is a control character, U+0085 or
+                // U+2028/9 (every line boundary is one of those).
+                if let base = s.baseAddress, i + 8 <= n {
+                    let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<UInt32>.self)
+                    let control = v .< SIMD8<UInt32>(repeating: 0x20)
+                    let nextLine = v .== SIMD8<UInt32>(repeating: 0x85)
+                    let separator = (v & SIMD8<UInt32>(repeating: ~1)) .== SIMD8<UInt32>(repeating: 0x2028)
+                    let lanes = unsafeBitCast(control .| nextLine .| separator, to: SIMD4<UInt64>.self)
+                    if lanes[0] | lanes[1] | lanes[2] | lanes[3] == 0 {
+                        i += 8
+                        continue
+                    }
+                }
                 let c = s[i]
                 // Printable ASCII and most other characters first: no line break among them.
                 if (c >= 0x20 && c < 0x85) || (c > 0x85 && c < 0x2028) || !Self.isLineBreak(c) {
@@ -175,6 +194,20 @@ public struct ScalarText: Sendable {
         }
         if current > 0 { count += 1; longest = max(longest, current) }
         return (count, longest)
+    }
+
+    /// The number of white-space separated words in `range`, counted up to `limit`.
+    public func wordCount(_ range: Range<Int>, upTo limit: Int) -> Int {
+        var count = 0, inWord = false
+        for i in range {
+            let space = Self.isSpace(scalars[i])
+            if !space, !inWord {
+                count += 1
+                if count >= limit { break }
+            }
+            inWord = !space
+        }
+        return count
     }
 
     /// Whether `range` ends with `suffix` (ASCII).

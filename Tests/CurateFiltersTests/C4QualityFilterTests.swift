@@ -78,4 +78,19 @@ import Testing
         #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 2), Metric("kept_lines", 1), Metric("sentences", 5)]))
         #expect(doc.textString == "One two three. Four five six. Seven eight nine. Ten eleven twelve. Privacy polic.")
     }
+
+    /// A line ending in `]` may end in punctuation once its citations are gone; words are
+    /// counted in full only when the line is longer than the longest word allowed (outcomes
+    /// recorded from datatrove 0.10.1's C4QualityFilter).
+    @Test func appliesTheLineRulesAroundCitationsAndLongWords() {
+        let text = "One two three. Four five six.\nWords are here.[1]\nSome words here [2]\nTwo words.\nEnds in a quote.\"\n"
+            + "A [citation needed]line ends here!\nShort line. Then more. And more."
+        var doc = QualityFixtures.document(text: text)
+        #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 7), Metric("kept_lines", 5), Metric("sentences", 8)]))
+        #expect(doc.textString == "One two three. Four five six.\nWords are here.\nEnds in a quote.\"\nA line ends here!\nShort line. Then more. And more.")
+        var filter = C4QualityFilter()
+        filter.maxWordLength = 5
+        doc = QualityFixtures.document(text: text)
+        #expect(filter.process(&doc) == .drop(reason: "c4_quality:too_few_sentences", metrics: [Metric("lines", 7), Metric("kept_lines", 1), Metric("sentences", 3)]))
+    }
 }

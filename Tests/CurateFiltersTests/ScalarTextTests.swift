@@ -31,4 +31,13 @@ import Testing
         #expect(lines == expected)
         #expect(ScalarText([]).splitLines().isEmpty)
     }
+
+    @Test func countsWordsUpToALimit() {
+        let text = ScalarText(Array("  one\u{A0}two\tthree  four ".utf8))
+        #expect(text.wordCount(0..<text.count, upTo: 3) == 3)
+        #expect(text.wordCount(0..<text.count, upTo: 10) == 4)
+        #expect(text.wordCount(3..<text.count, upTo: 10) == 4)
+        #expect(text.wordCount(5..<text.count, upTo: 10) == 3)
+        #expect(text.wordCount(0..<2, upTo: 10) == 0)
+    }
 }
