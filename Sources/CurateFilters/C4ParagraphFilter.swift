@@ -59,34 +59,59 @@ public struct C4ParagraphFilter: Stage {
             let end = Self.firstNewline(base, from: next, to: n) ?? n
             return isLong(base + start, end - start)
         }
+        let newline = SIMD16<UInt8>(repeating: 0x0A)
+        /// Whether the 64 bytes at `i` hold a newline, with the newlines added to `lanes`
+        /// (a true lane of a compare is all ones: subtracting it adds one).
+        @inline(__always) func scan(_ i: Int, _ lanes: inout SIMD16<UInt8>) -> Bool {
+            let a = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .== newline
+            let b = raw.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self) .== newline
+            let c = raw.loadUnaligned(fromByteOffset: i &+ 32, as: SIMD16<UInt8>.self) .== newline
+            let d = raw.loadUnaligned(fromByteOffset: i &+ 48, as: SIMD16<UInt8>.self) .== newline
+            lanes &-= unsafeBitCast(a, to: SIMD16<UInt8>.self) &+ unsafeBitCast(b, to: SIMD16<UInt8>.self)
+                &+ unsafeBitCast(c, to: SIMD16<UInt8>.self) &+ unsafeBitCast(d, to: SIMD16<UInt8>.self)
+            let any = unsafeBitCast(a .| b .| c .| d, to: SIMD2<UInt64>.self)
+            return any[0] | any[1] != 0
+        }
+        /// Follows the run of blocks without a newline past the block at `i`; false when
+        /// enough long lines are found.
+        @inline(__always) func step(_ i: Int, newline found: Bool) -> Bool {
+            guard found else {
+                run &+= 1
+                return true
+            }
+            if run >= wholeBlocks, runIsLong(before: i) {
+                long += 1
+                if long >= minParagraphs { return false }
+            }
+            run = 0
+            return true
+        }
         var i = 0
-        while i + block <= n {
-            // Per lane of 16 bytes, up to 4 newlines a block, 63 blocks before the lanes are added up.
+        while i &+ 2 &* block <= n {
+            // Two blocks a step; per lane of 16 bytes, up to 8 newlines a step, 31 steps before
+            // the lanes are added up.
             var lanes = SIMD16<UInt8>()
-            let stop = min(n, i + 63 * block)
-            while i + block <= stop {
-                let newline = SIMD16<UInt8>(repeating: 0x0A)
-                let a = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .== newline
-                let b = raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self) .== newline
-                let c = raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self) .== newline
-                let d = raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self) .== newline
-                // A true lane is all ones: subtracting it adds one.
-                lanes &-= unsafeBitCast(a, to: SIMD16<UInt8>.self) &+ unsafeBitCast(b, to: SIMD16<UInt8>.self)
-                    &+ unsafeBitCast(c, to: SIMD16<UInt8>.self) &+ unsafeBitCast(d, to: SIMD16<UInt8>.self)
-                let any = unsafeBitCast(a .| b .| c .| d, to: SIMD2<UInt64>.self)
-                if any[0] | any[1] == 0 {
-                    run += 1
-                } else {
-                    if run >= wholeBlocks, runIsLong(before: i) {
-                        long += 1
-                        if long >= minParagraphs { return (lines, long) }
-                    }
+            let stop = min(n, i &+ 31 &* 2 &* block)
+            while i &+ 2 &* block <= stop {
+                let first = scan(i, &lanes), second = scan(i &+ block, &lanes)
+                // Mostly both blocks end lines too short to count: nothing to follow.
+                if first, second, run < wholeBlocks {
                     run = 0
+                } else if !step(i, newline: first) || !step(i &+ block, newline: second) {
+                    return (lines, long)
                 }
-                i += block
+                i &+= 2 &* block
             }
             let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
-            lines += Self.byteSum(halves[0]) + Self.byteSum(halves[1])
+            lines &+= Self.byteSum(halves[0]) &+ Self.byteSum(halves[1])
+        }
+        if i &+ block <= n {
+            var lanes = SIMD16<UInt8>()
+            let found = scan(i, &lanes)
+            let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
+            lines &+= Self.byteSum(halves[0]) &+ Self.byteSum(halves[1])
+            if !step(i, newline: found) { return (lines, long) }
+            i &+= block
         }
         // The last bytes: no line in them alone is long.
         if run >= wholeBlocks, runIsLong(before: i) { long += 1 }
@@ -120,23 +145,25 @@ public struct C4ParagraphFilter: Stage {
     }
 
     /// Whether the `count` bytes at `line` hold at least `minParagraphLength` characters:
-    /// bytes that are not UTF-8 continuation bytes, counted eight at a time until there are
+    /// bytes that are not UTF-8 continuation bytes, counted 16 at a time until there are
     /// enough.
     @inline(__always)
     private func isLong(_ line: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         if count < minParagraphLength { return false }
         if count >= 4 * minParagraphLength { return true }
+        let raw = UnsafeRawPointer(line)
         var chars = 0, i = 0
-        while i + 8 <= count {
-            let word = UnsafeRawPointer(line + i).loadUnaligned(as: UInt64.self)
-            // A continuation byte has its top bit set and the next one clear.
-            chars += 8 - (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+        while i &+ 16 <= count {
+            // A continuation byte, 10xxxxxx, is below -64 as a signed byte; its lane is all ones.
+            let continuation = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<Int8>.self) .< SIMD16<Int8>(repeating: -64)
+            let halves = unsafeBitCast(continuation, to: SIMD2<UInt64>.self)
+            chars &+= 16 &- (halves[0].nonzeroBitCount &+ halves[1].nonzeroBitCount) &>> 3
             if chars >= minParagraphLength { return true }
-            i += 8
+            i &+= 16
         }
         while i < count {
-            if line[i] & 0xC0 != 0x80 { chars += 1 }
-            i += 1
+            if line[i] & 0xC0 != 0x80 { chars &+= 1 }
+            i &+= 1
         }
         return chars >= minParagraphLength
     }
