@@ -12,14 +12,45 @@ public struct EnglishWordTokenizer: Sendable {
 
     /// The tokens of `text[range]` that are not white space, appended to `tokens`.
     public func tokenize(_ text: ScalarText, _ range: Range<Int>, into tokens: inout [Range<Int>]) {
+        var affixes: [Range<Int>] = []
+        forEachPiece(text, range) { s, piece, plain in
+            if plain {
+                tokens.append(piece)
+            } else {
+                Self.split(s, piece.lowerBound, piece.upperBound, into: &tokens, affixes: &affixes)
+            }
+        }
+    }
+
+    /// The number of tokens of a whole text (`words(text).count`).
+    public func wordCount(_ text: ScalarText) -> Int {
+        var count = 0
+        var tokens: [Range<Int>] = []
+        var affixes: [Range<Int>] = []
+        forEachPiece(text, 0..<text.count) { s, piece, plain in
+            if plain {
+                count += 1
+            } else {
+                tokens.removeAll(keepingCapacity: true)
+                Self.split(s, piece.lowerBound, piece.upperBound, into: &tokens, affixes: &affixes)
+                count += tokens.count
+            }
+        }
+        return count
+    }
+
+    /// Calls `body` with each white-space free piece of `text[range]`, and whether it is one
+    /// token as it stands. Most pieces are ASCII letters and digits, which no affix or infix
+    /// rule splits unless a unit follows a number ("5km"): one token, or a special case
+    /// ("dont"). Many more are such a word and one mark after it that is always split off
+    /// (`word,` `word.`), which are given as two tokens, and single characters, which are one.
+    @inline(__always)
+    private func forEachPiece(_ text: ScalarText, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt32>, Range<Int>, Bool) -> Void) {
         text.scalars.withUnsafeBufferPointer { s in
             var i = range.lowerBound
             let end = range.upperBound
-            var affixes: [Range<Int>] = []
             while i < end {
                 if ScalarText.isSpace(s[i]) { i += 1; continue }
-                // Most pieces are ASCII letters and digits, which no affix or infix rule splits
-                // unless a unit follows a number ("5km"): one token, or a special case ("dont").
                 var j = i
                 var digit = false, letterAfterDigit = false
                 while j < end {
@@ -33,15 +64,44 @@ public struct EnglishWordTokenizer: Sendable {
                     }
                     j += 1
                 }
-                if j == end || ScalarText.isSpace(s[j]), !letterAfterDigit, EnglishSpecialCases.pieces(s, i, j) == nil {
-                    tokens.append(i..<j)
-                    i = j
-                    continue
+                if j == end || ScalarText.isSpace(s[j]) {
+                    if !letterAfterDigit, EnglishSpecialCases.pieces(s, i, j) == nil {
+                        body(s, i..<j, true)
+                        i = j
+                        continue
+                    }
+                } else if j + 1 == end || ScalarText.isSpace(s[j + 1]) {
+                    if j == i {
+                        // One character: no rule splits it, and no special case is that short.
+                        body(s, i..<j + 1, true)
+                        i = j + 1
+                        continue
+                    }
+                    if !letterAfterDigit, Self.splitsOffAfterWord(s[j], before: s[j - 1]),
+                       EnglishSpecialCases.pieces(s, i, j + 1) == nil, EnglishSpecialCases.pieces(s, i, j) == nil {
+                        body(s, i..<j, true)
+                        body(s, j..<j + 1, true)
+                        i = j + 1
+                        continue
+                    }
                 }
                 while j < end, !ScalarText.isSpace(s[j]) { j += 1 }
-                Self.split(s, i, j, into: &tokens, affixes: &affixes)
+                body(s, i..<j, false)
                 i = j
             }
+        }
+    }
+
+    /// Whether `mark` ending a piece after a word of ASCII letters and digits that is not a
+    /// special case, with `before` its last character, is a suffix of its own: `, ; : ! ? ) "`
+    /// always; `.` after a lower-case letter or a digit. (Units take no marks; nothing else
+    /// applies to these.)
+    @inline(__always)
+    private static func splitsOffAfterWord(_ mark: UInt32, before: UInt32) -> Bool {
+        switch mark {
+        case 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x22: true
+        case 0x2E: before &- 0x61 < 26 || before &- 0x30 < 10
+        default: false
         }
     }
 

@@ -220,19 +220,6 @@ public struct ScalarText: Sendable {
         return true
     }
 
-    /// Non-overlapping occurrences of `needle` (ASCII) in the whole text, as `str.count`.
-    public func occurrences(of needle: StaticString) -> Int {
-        let n = needle.utf8CodeUnitCount, p = needle.utf8Start
-        var count = 0, i = 0
-        let end = scalars.count - n
-        while i <= end {
-            var k = 0
-            while k < n, scalars[i + k] == UInt32(p[k]) { k += 1 }
-            if k == n { count += 1; i += n } else { i += 1 }
-        }
-        return count
-    }
-
     /// Occurrences of one character in the whole text.
     public func occurrences(of c: UInt32) -> Int {
         var count = 0

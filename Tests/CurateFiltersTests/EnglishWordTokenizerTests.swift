@@ -30,6 +30,14 @@ import Testing
         #expect(words(" \t\n ") == [])
     }
 
+    /// A word and one mark after it, and pieces of one character: the marks always split off,
+    /// a dot only after a lower-case letter or a digit, and special cases stay whole.
+    @Test func splitsAMarkAfterAWordAsSpacy() {
+        #expect(words("word, word; word: Yes! why? x) say\" end. aB. A. USA. 3. x.. Mr. dont, 5km. 8) e.g., - & • 2nd. Ab. a1b.")
+            == ["word", ",", "word", ";", "word", ":", "Yes", "!", "why", "?", "x", ")", "say", "\"", "end", ".", "aB.", "A.", "USA", ".",
+                "3", ".", "x", "..", "Mr.", "do", "nt", ",", "5", "km", ".", "8)", "e.g.", ",", "-", "&", "•", "2nd", ".", "Ab", ".", "a1b", "."])
+    }
+
     /// Terminals inside a piece, after quotes, in abbreviations, numbers and URLs, and pieces of
     /// punctuation alone after a terminal.
     @Test func countsSentencesAsSpacy() {
@@ -51,5 +59,16 @@ import Testing
         #expect(tokenizer.sentenceCount(text, 0..<9, scratch: &scratch) == 2)
         #expect(tokenizer.sentenceCount(text, 5..<15, scratch: &scratch) == 2)
         #expect(tokenizer.sentenceCount(text, 4..<5, scratch: &scratch) == 1)
+    }
+
+    /// Counting tokens gives the number of tokens, on real texts and on pieces of every kind
+    /// (21 for the mixed text, as spaCy splits it).
+    @Test(arguments: ["gutenberg-austen", "warc-patent-ja", "warc-ghosthunters", "wiki-article"])
+    func countsAsManyWordsAsItSplits(_ fixture: String) throws {
+        let text = ScalarText(try QualityFixtures.text(fixture + ".txt"))
+        #expect(tokenizer.wordCount(text) == tokenizer.words(text).count)
+        let mixed = ScalarText(Array("dont 5km e.g. U.S. http://a.b/c 😀 x-y 1,2 \"q\" ... Mr. can't".utf8))
+        #expect(tokenizer.wordCount(mixed) == 21)
+        #expect(tokenizer.words(mixed).count == 21)
     }
 }
