@@ -1,6 +1,7 @@
 """Runs datatrove's quality filters over a JSONL file of documents: writes each filter's
 decision and reason per document to OUT (JSONL) and prints the CPU seconds each filter took
-(the filter calls only: reading the JSONL is not counted), and the wall-clock seconds."""
+(the filter calls only: reading the JSONL is not counted; the least of up to five passes for a
+filter whose pass takes under a second), and the wall-clock seconds."""
 import json, sys, time
 from datatrove.data import Document
 from datatrove.pipeline.filters import (
@@ -35,12 +36,19 @@ times, wall = {}, {}
 results = {r["id"]: {} for r in records}
 for name, make in filters.items():
     f = make()
-    batch = docs()
-    start, cpu = time.perf_counter(), time.process_time()
-    outcomes = [verdict(f.filter(d)) for d in batch]
-    times[name] = time.process_time() - cpu
-    wall[name] = time.perf_counter() - start
-    for d, (keep, reason) in zip(batch, outcomes):
+    # A filter whose pass takes under a second (c4_paragraph: about 40 ms) is timed again on
+    # fresh documents, up to five passes, and its least time kept, as curate's best of 3 runs.
+    passes = []
+    while not passes or (len(passes) < 5 and sum(c for c, _ in passes) < 1):
+        batch = docs()
+        start, cpu = time.perf_counter(), time.process_time()
+        outcomes = [verdict(f.filter(d)) for d in batch]
+        passes.append((time.process_time() - cpu, time.perf_counter() - start))
+        if len(passes) == 1:
+            first_batch, first_outcomes = batch, outcomes
+    times[name] = min(c for c, _ in passes)
+    wall[name] = min(w for _, w in passes)
+    for d, (keep, reason) in zip(first_batch, first_outcomes):
         results[d.id][name] = {"keep": bool(keep), "reason": reason, "text": d.text if name.startswith("c4_quality") and keep else None}
 
 steps = [filters[n]() for n in chain]

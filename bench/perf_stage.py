@@ -2,11 +2,13 @@
 
 `curate run` (1 worker, minimal provenance) runs twice per measurement: once plain, for its CPU
 time (user + system, from the kernel's accounting of the child), and once under
-`perf record -g -e cpu-clock`, for the share of that time spent with a stage's `process`
-method on the stack (perf's "children" view), so that reading, writing and the runner are left
-out. The stage's seconds are the share times the plain run's CPU time: perf's own sampling
-inflates the CPU time of the run it records (about 2x at 20 kHz with call graphs, measured), but
-not the shares. Several stages (a chain) add their shares: the runner calls them one after
+`perf record --call-graph dwarf -e cpu-clock`, for the share of that time spent with a stage's
+`process` method on the stack (perf's "children" view), so that reading, writing and the runner
+are left out. The call chains are unwound from DWARF rather than frame pointers: a libc leaf
+such as memchr keeps no frame, so frame-pointer chains of its samples skip the function that
+called it, and time a stage spends in libc would not be counted as the stage's. The stage's
+seconds are the share times the plain run's CPU time: perf's own sampling inflates the CPU time
+of the run it records (about 2x at 20 kHz with call graphs, measured), but not the shares. Several stages (a chain) add their shares: the runner calls them one after
 another, so no sample has two of them on the stack. Best of `runs` measurements.
 
 Used by bench/filters_compare.py and bench/safety_compare.py to compare a stage with the
@@ -26,7 +28,7 @@ def stage_seconds(curate, pipeline, symbols, runs=3, frequency=4000):
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         after = os.times()
         cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-        subprocess.run(["perf", "record", "-q", "-g", "-e", "cpu-clock", "-F", str(frequency), "-o", data] + command,
+        subprocess.run(["perf", "record", "-q", "--call-graph", "dwarf", "-e", "cpu-clock", "-F", str(frequency), "-o", data] + command,
                        check=True, stdout=subprocess.DEVNULL)
         out = subprocess.run(["perf", "report", "-i", data, "--children", "--stdio", "-g", "none", "--sort", "symbol"],
                              check=True, capture_output=True, text=True).stdout

@@ -60,14 +60,30 @@ public struct C4QualityFilter: Stage {
     public func process(_ document: inout Document) -> Verdict {
         let text = ScalarText(document.text)
         let units = splitParagraph ? text.splitLines() : tokenizer.sentenceRanges(text)
-        var sentences = 0
-        var kept: [[UInt32]] = []
+        var sentences = 0, keptLines = 0
+        // The kept lines, joined as the page's new text.
+        var joined: [UInt32] = []
+        joined.reserveCapacity(text.count)
         var scratch: [Range<Int>] = []
         var line: [UInt32] = []
         for (index, unit) in units.enumerated() {
             let stripped = text.strip(unit)
-            let (words, longest) = text.whitespaceWords(stripped)
-            if maxWordLength != -1, longest > maxWordLength { continue }
+            // The rules that only remove the line are tried cheapest first; their order does
+            // not change which lines go. Removing citations only takes text that ends in `]`,
+            // so a line ending in anything else keeps its last character.
+            if filterNoTerminalPunct {
+                let last = stripped.isEmpty ? 0 : text.scalars[stripped.upperBound - 1]
+                let terminal = last == 0x2E || last == 0x3F || last == 0x21 || last == 0x22 || last == 0x27
+                if !terminal, !(removeCitations && last == 0x5D) { continue }
+            }
+            // No word is longer than the line; fewer than `minWordsPerLine` words need not be
+            // counted past that.
+            if maxWordLength != -1, stripped.count > maxWordLength {
+                let (words, longest) = text.whitespaceWords(stripped)
+                if longest > maxWordLength || words < minWordsPerLine { continue }
+            } else if minWordsPerLine > 0, text.wordCount(stripped, upTo: minWordsPerLine) < minWordsPerLine {
+                continue
+            }
             line.removeAll(keepingCapacity: true)
             if removeCitations {
                 Self.removingCitations(text.scalars[stripped], into: &line)
@@ -81,60 +97,103 @@ public struct C4QualityFilter: Stage {
                 let terminal = last == 0x2E || last == 0x3F || last == 0x21 || last == 0x22 || last == 0x27
                 if !terminal || body.hasSuffix("...", in: all) { continue }
             }
-            if words < minWordsPerLine { continue }
-            if filterLoremIpsum, body.containsCaseInsensitive("lorem ipsum", in: all) {
-                return .drop(reason: "c4_quality:lorem_ipsum", metrics: [Metric("line", Double(index + 1))])
+            if filterLoremIpsum || filterJavascript || filterCurlyBracket || filterPolicy {
+                let found = line.withUnsafeBufferPointer(LineMarks.init)
+                if filterLoremIpsum, found.loremIpsum {
+                    return .drop(reason: "c4_quality:lorem_ipsum", metrics: [Metric("line", Double(index + 1))])
+                }
+                if filterJavascript, found.javascript { continue }
+                if filterCurlyBracket, found.curlyBracket {
+                    return .drop(reason: "c4_quality:curly_bracket", metrics: [Metric("line", Double(index + 1))])
+                }
+                if filterPolicy, found.policy { continue }
             }
-            if filterJavascript, body.containsCaseInsensitive("javascript", in: all) { continue }
-            if filterCurlyBracket, line.contains(0x7B) {
-                return .drop(reason: "c4_quality:curly_bracket", metrics: [Metric("line", Double(index + 1))])
-            }
-            if filterPolicy, Self.policyPhrases.contains(where: { body.containsCaseInsensitive($0, in: all) }) { continue }
             if minNumSentences != -1 {
                 sentences += splitParagraph ? tokenizer.sentenceCount(body, all, scratch: &scratch) : 1
             }
-            kept.append(line)
+            if keptLines > 0 { joined.append(splitParagraph ? 0x0A : 0x20) }
+            joined.append(contentsOf: line)
+            keptLines += 1
         }
-        let metrics = [Metric("lines", Double(units.count)), Metric("kept_lines", Double(kept.count)), Metric("sentences", Double(sentences))]
+        let metrics = [Metric("lines", Double(units.count)), Metric("kept_lines", Double(keptLines)), Metric("sentences", Double(sentences))]
         if sentences < minNumSentences {
             return .drop(reason: "c4_quality:too_few_sentences", metrics: metrics)
         }
-        var joined: [UInt32] = []
-        for (k, l) in kept.enumerated() {
-            if k > 0 { joined.append(splitParagraph ? 0x0A : 0x20) }
-            joined.append(contentsOf: l)
-        }
         let result = ScalarText(scalars: joined)
-        let final = result.strip(0..<joined.count)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(document.text.count)
-        result.utf8(final, into: &bytes)
+        let bytes = result.utf8(result.strip(0..<joined.count))
         if bytes == document.text { return .keep }
         document.text = bytes
         return .rewritten(metrics)
     }
 
-    private static let policyPhrases: [StaticString] = [
-        "terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies",
-    ]
+    /// What one line mentions of the phrases the filter looks for ("lorem ipsum",
+    /// "javascript", `{`, and the policy phrases "terms of use", "privacy policy",
+    /// "cookie policy", "uses cookies", "use of cookies", "use cookies"), with ASCII letters
+    /// compared case-insensitively; found in one pass, in which only the letters that start a
+    /// phrase are looked at.
+    struct LineMarks {
+        var loremIpsum = false
+        var javascript = false
+        var curlyBracket = false
+        var policy = false
+
+        init(_ line: UnsafeBufferPointer<UInt32>) {
+            // Bit (letter - "a") for the first letters of the phrases: c, j, l, p, t, u.
+            let firstLetters: UInt32 = 1 << 2 | 1 << 9 | 1 << 11 | 1 << 15 | 1 << 19 | 1 << 20
+            for i in line.indices {
+                let c = line[i]
+                if c &- 0x41 < 26 || c &- 0x61 < 26 {
+                    let letter = (c | 0x20) &- 0x61
+                    guard firstLetters >> letter & 1 != 0 else { continue }
+                    switch letter {
+                    case 11: loremIpsum = loremIpsum || Self.matches(line, i, "lorem ipsum")
+                    case 9: javascript = javascript || Self.matches(line, i, "javascript")
+                    case 19: policy = policy || Self.matches(line, i, "terms of use")
+                    case 15: policy = policy || Self.matches(line, i, "privacy policy")
+                    case 2: policy = policy || Self.matches(line, i, "cookie policy")
+                    default:
+                        policy = policy || Self.matches(line, i, "uses cookies") || Self.matches(line, i, "use of cookies")
+                            || Self.matches(line, i, "use cookies")
+                    }
+                } else if c == 0x7B {
+                    curlyBracket = true
+                }
+            }
+        }
+
+        /// Whether `line` has `phrase` (ASCII lower case) at `at`, with ASCII letters compared
+        /// case-insensitively.
+        @inline(__always)
+        private static func matches(_ line: UnsafeBufferPointer<UInt32>, _ at: Int, _ phrase: StaticString) -> Bool {
+            let n = phrase.utf8CodeUnitCount, p = phrase.utf8Start
+            guard line.count - at >= n else { return false }
+            for k in 0..<n {
+                var c = line[at + k]
+                if c &- 0x41 < 26 { c |= 0x20 }
+                if c != UInt32(p[k]) { return false }
+            }
+            return true
+        }
+    }
 
     /// Appends `line` without `[digits]`, `[]`, `[edit]` and `[citation needed]`.
     static func removingCitations(_ line: ArraySlice<UInt32>, into out: inout [UInt32]) {
-        var i = line.startIndex
         let end = line.endIndex
-        while i < end {
-            if line[i] == 0x5B {
-                var j = i + 1
-                while j < end, line[j] >= 0x30, line[j] <= 0x39 { j += 1 }
-                if j < end, line[j] == 0x5D { i = j + 1; continue }
-                if let skip = Self.matchWord(line, i + 1, "edit]") ?? Self.matchWord(line, i + 1, "citation needed]") {
-                    i = skip
-                    continue
-                }
+        // The text before each citation goes in one piece.
+        var copied = line.startIndex, i = copied
+        while let open = line[i..<end].firstIndex(of: 0x5B) {
+            var j = open + 1
+            while j < end, line[j] >= 0x30, line[j] <= 0x39 { j += 1 }
+            let close = j < end && line[j] == 0x5D ? j + 1 : Self.matchWord(line, open + 1, "edit]") ?? Self.matchWord(line, open + 1, "citation needed]")
+            if let close {
+                out.append(contentsOf: line[copied..<open])
+                copied = close
+                i = close
+            } else {
+                i = open + 1
             }
-            out.append(line[i])
-            i += 1
         }
+        out.append(contentsOf: line[copied..<end])
     }
 
     private static func matchWord(_ line: ArraySlice<UInt32>, _ at: Int, _ word: StaticString) -> Int? {

@@ -12,17 +12,96 @@ public struct EnglishWordTokenizer: Sendable {
 
     /// The tokens of `text[range]` that are not white space, appended to `tokens`.
     public func tokenize(_ text: ScalarText, _ range: Range<Int>, into tokens: inout [Range<Int>]) {
+        var affixes: [Range<Int>] = []
+        forEachPiece(text, range) { s, piece, plain in
+            if plain {
+                tokens.append(piece)
+            } else {
+                Self.split(s, piece.lowerBound, piece.upperBound, into: &tokens, affixes: &affixes)
+            }
+        }
+    }
+
+    /// The number of tokens of a whole text (`words(text).count`).
+    public func wordCount(_ text: ScalarText) -> Int {
+        var count = 0
+        var tokens: [Range<Int>] = []
+        var affixes: [Range<Int>] = []
+        forEachPiece(text, 0..<text.count) { s, piece, plain in
+            if plain {
+                count += 1
+            } else {
+                tokens.removeAll(keepingCapacity: true)
+                Self.split(s, piece.lowerBound, piece.upperBound, into: &tokens, affixes: &affixes)
+                count += tokens.count
+            }
+        }
+        return count
+    }
+
+    /// Calls `body` with each white-space free piece of `text[range]`, and whether it is one
+    /// token as it stands. Most pieces are ASCII letters and digits, which no affix or infix
+    /// rule splits unless a unit follows a number ("5km"): one token, or a special case
+    /// ("dont"). Many more are such a word and one mark after it that is always split off
+    /// (`word,` `word.`), which are given as two tokens, and single characters, which are one.
+    @inline(__always)
+    private func forEachPiece(_ text: ScalarText, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt32>, Range<Int>, Bool) -> Void) {
         text.scalars.withUnsafeBufferPointer { s in
             var i = range.lowerBound
             let end = range.upperBound
-            var affixes: [Range<Int>] = []
             while i < end {
                 if ScalarText.isSpace(s[i]) { i += 1; continue }
-                var j = i + 1
+                var j = i
+                var digit = false, letterAfterDigit = false
+                while j < end {
+                    let c = s[j]
+                    if c &- 0x30 < 10 {
+                        digit = true
+                    } else if (c | 0x20) &- 0x61 < 26 {
+                        letterAfterDigit = digit
+                    } else {
+                        break
+                    }
+                    j += 1
+                }
+                if j == end || ScalarText.isSpace(s[j]) {
+                    if !letterAfterDigit, EnglishSpecialCases.pieces(s, i, j) == nil {
+                        body(s, i..<j, true)
+                        i = j
+                        continue
+                    }
+                } else if j + 1 == end || ScalarText.isSpace(s[j + 1]) {
+                    if j == i {
+                        // One character: no rule splits it, and no special case is that short.
+                        body(s, i..<j + 1, true)
+                        i = j + 1
+                        continue
+                    }
+                    if !letterAfterDigit, Self.splitsOffAfterWord(s[j], before: s[j - 1]),
+                       EnglishSpecialCases.pieces(s, i, j + 1) == nil, EnglishSpecialCases.pieces(s, i, j) == nil {
+                        body(s, i..<j, true)
+                        body(s, j..<j + 1, true)
+                        i = j + 1
+                        continue
+                    }
+                }
                 while j < end, !ScalarText.isSpace(s[j]) { j += 1 }
-                Self.split(s, i, j, into: &tokens, affixes: &affixes)
+                body(s, i..<j, false)
                 i = j
             }
+        }
+    }
+
+    /// Whether `mark` ending a piece after a word of ASCII letters and digits that is not a
+    /// special case, with `before` its last character, is a suffix of its own: `, ; : ! ? ) "`
+    /// always; `.` after a lower-case letter or a digit. (Units take no marks; nothing else
+    /// applies to these.)
+    @inline(__always)
+    private static func splitsOffAfterWord(_ mark: UInt32, before: UInt32) -> Bool {
+        switch mark {
+        case 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x22: true
+        case 0x2E: before &- 0x61 < 26 || before &- 0x30 < 10
+        default: false
         }
     }
 
@@ -51,49 +130,94 @@ public struct EnglishWordTokenizer: Sendable {
 
     /// Calls `body` with the index of each token after the first that starts a sentence.
     private func forEachSentenceStart(_ text: ScalarText, _ tokens: [Range<Int>], _ body: (Int) -> Void) {
-        var seenTerminal = false
-        for (i, t) in tokens.enumerated() {
-            let terminal = t.count == 1 && FilterPunctuation.isSentenceTerminal(text.scalars[t.lowerBound])
-            if seenTerminal, !terminal, !Self.isAllPunctuation(text, t) {
-                body(i)
-                seenTerminal = false
-            } else if terminal {
-                seenTerminal = true
-            }
+        text.scalars.withUnsafeBufferPointer { s in
+            var boundary = SentenceBoundary()
+            for (i, t) in tokens.enumerated() where boundary.startsSentence(s, t) { body(i) }
         }
     }
 
     /// The number of sentences in `text[range]` as the sentence splitter datatrove pairs with
     /// this tokenizer counts them: one, plus one for each token that is not punctuation and
     /// follows a token that is a single sentence-final character.
+    ///
+    /// Only the white-space free pieces that hold a sentence terminal are split into tokens:
+    /// the tokens of a piece cover it, so a piece without one starts a sentence (after a
+    /// terminal) exactly when it has a character that is not punctuation.
     public func sentenceCount(_ text: ScalarText, _ range: Range<Int>, scratch tokens: inout [Range<Int>]) -> Int {
         tokens.removeAll(keepingCapacity: true)
-        tokenize(text, range, into: &tokens)
-        var count = 1
-        forEachSentenceStart(text, tokens) { _ in count += 1 }
-        return count
+        return text.scalars.withUnsafeBufferPointer { s in
+            var count = 1
+            var boundary = SentenceBoundary()
+            var affixes: [Range<Int>] = []
+            var i = range.lowerBound
+            let end = range.upperBound
+            while i < end {
+                if ScalarText.isSpace(s[i]) { i += 1; continue }
+                var j = i
+                var terminal = false, content = false
+                while j < end {
+                    let c = s[j]
+                    if ScalarText.isSpace(c) { break }
+                    if FilterPunctuation.isSentenceTerminal(c) {
+                        terminal = true
+                    } else if !content, !Self.isPunctuation(c) {
+                        content = true
+                    }
+                    j += 1
+                }
+                if terminal {
+                    let first = tokens.count
+                    Self.split(s, i, j, into: &tokens, affixes: &affixes)
+                    for k in first..<tokens.count where boundary.startsSentence(s, tokens[k]) { count += 1 }
+                } else if content, boundary.startsSentence(s, i..<j) {
+                    count += 1
+                }
+                i = j
+            }
+            return count
+        }
     }
 
-    private static func isAllPunctuation(_ text: ScalarText, _ t: Range<Int>) -> Bool {
-        for i in t {
-            let c = text.scalars[i]
-            if c < 0x80 {
-                if !(0x21...0x2F ~= c || 0x3A...0x40 ~= c || 0x5B...0x60 ~= c || 0x7B...0x7E ~= c) || c == 0x24 || c == 0x2B
-                    || c == 0x3C || c == 0x3D || c == 0x3E || c == 0x5E || c == 0x60 || c == 0x7C || c == 0x7E {
-                    return false
-                }
-                continue
+    /// Follows tokens in order and tells which start a sentence: the first token that is not
+    /// punctuation after a token that is a single sentence terminal.
+    private struct SentenceBoundary {
+        private var seenTerminal = false
+
+        mutating func startsSentence(_ s: UnsafeBufferPointer<UInt32>, _ t: Range<Int>) -> Bool {
+            let terminal = t.count == 1 && FilterPunctuation.isSentenceTerminal(s[t.lowerBound])
+            if seenTerminal, !terminal, !EnglishWordTokenizer.isAllPunctuation(s, t) {
+                seenTerminal = false
+                return true
             }
-            guard let scalar = Unicode.Scalar(c) else { return false }
-            switch scalar.properties.generalCategory {
-            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-                 .initialPunctuation, .finalPunctuation, .otherPunctuation:
-                continue
-            default:
+            if terminal { seenTerminal = true }
+            return false
+        }
+    }
+
+    private static func isAllPunctuation(_ s: UnsafeBufferPointer<UInt32>, _ t: Range<Int>) -> Bool {
+        for i in t where !isPunctuation(s[i]) { return false }
+        return true
+    }
+
+    /// Punctuation as the sentence splitter sees it: ASCII punctuation other than the symbols
+    /// `$+<=>^`|~`, and Unicode's punctuation categories (P*).
+    @inline(__always)
+    private static func isPunctuation(_ c: UInt32) -> Bool {
+        if c < 0x80 {
+            if !(0x21...0x2F ~= c || 0x3A...0x40 ~= c || 0x5B...0x60 ~= c || 0x7B...0x7E ~= c) || c == 0x24 || c == 0x2B
+                || c == 0x3C || c == 0x3D || c == 0x3E || c == 0x5E || c == 0x60 || c == 0x7C || c == 0x7E {
                 return false
             }
+            return true
         }
-        return true
+        guard let scalar = Unicode.Scalar(c) else { return false }
+        switch scalar.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
+        default:
+            return false
+        }
     }
 
     // MARK: one white-space free piece

@@ -80,7 +80,7 @@ public struct FineWebQualityFilter: Stage {
         if dupRatio > charDuplicatesRatio {
             return .drop(reason: "fineweb_quality:char_dup_ratio", metrics: [Metric("char_dup_ratio", dupRatio)])
         }
-        let words = tokenizer.words(text).count
+        let words = tokenizer.wordCount(text)
         let listRatio = Double(newlines) / Double(words)
         if listRatio > newLineRatio {
             return .drop(reason: "fineweb_quality:list_ratio", metrics: [Metric("list_ratio", listRatio)])

@@ -19,7 +19,13 @@ public struct GopherQualityFilter: Stage {
     public var maxEllipsisLinesRatio: Double? = 0.3
     public var minAlphaWordsRatio: Double? = 0.8
     public var minStopWords: Int? = 2
-    public var stopWords: [String] = ["the", "be", "to", "of", "and", "that", "have", "with"]
+    public var stopWords: [String] = Self.defaultStopWords {
+        didSet { wantedStopWords = Self.distinctScalars(stopWords) }
+    }
+    /// The distinct stop words as scalars.
+    private var wantedStopWords = Self.distinctScalars(Self.defaultStopWords)
+
+    private static let defaultStopWords = ["the", "be", "to", "of", "and", "that", "have", "with"]
 
     private let tokenizer = EnglishWordTokenizer()
 
@@ -38,7 +44,7 @@ public struct GopherQualityFilter: Stage {
             Parameter("max_ellipsis_lines_ratio", .number(min: 0), default: .number("0.3"), "Largest share of lines ending with `...` or `…`; 0 or null: no check."),
             Parameter("max_non_alpha_words_ratio", .number(min: 0), default: .number("0.8"), "Smallest share of words with a letter (datatrove's name); 0 or null: no check."),
             Parameter("min_stop_words", .integer(min: 0), default: .integer(2), "Fewest distinct stop words a kept document has; 0 or null: no check."),
-            Parameter("stop_words", .stringList, default: .array(["the", "be", "to", "of", "and", "that", "have", "with"].map { .string($0) }), "The stop words (matched case-sensitively against whole words)."),
+            Parameter("stop_words", .stringList, default: .array(defaultStopWords.map { .string($0) }), "The stop words (matched case-sensitively against whole words)."),
         ]
     ) { options throws(OptionError) in
         var f = GopherQualityFilter()
@@ -89,9 +95,10 @@ public struct GopherQualityFilter: Stage {
         }
         let n = Double(words.count)
         if let max = Self.on(maxSymbolWordRatio) {
-            let hashes = Double(text.occurrences(of: 0x23)) / n
+            let symbols = Self.symbolCounts(text)
+            let hashes = Double(symbols.hashes) / n
             if hashes > max { return drop("too_many_hashes", "hash_word_ratio", hashes) }
-            let ellipses = Double(text.occurrences(of: "...") + text.occurrences(of: 0x2026)) / n
+            let ellipses = Double(symbols.ellipses) / n
             if ellipses > max { return drop("too_many_ellipsis", "ellipsis_word_ratio", ellipses) }
         }
         let lines = text.splitLines()
@@ -124,18 +131,61 @@ public struct GopherQualityFilter: Stage {
         return .keep
     }
 
+    /// The number of `#`, and of `...` (not overlapping, as Python's `str.count`) and `…`
+    /// together, in one pass that skips eight characters at a time where none is `#`, `.` or `…`.
+    static func symbolCounts(_ text: ScalarText) -> (hashes: Int, ellipses: Int) {
+        text.scalars.withUnsafeBufferPointer { s in
+            var hashes = 0, ellipses = 0, i = 0
+            let n = s.count
+            while i < n {
+                if let base = s.baseAddress, i + 8 <= n {
+                    let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<UInt32>.self)
+                    let hash = v .== SIMD8<UInt32>(repeating: 0x23)
+                    let dot = v .== SIMD8<UInt32>(repeating: 0x2E)
+                    let ellipsis = v .== SIMD8<UInt32>(repeating: 0x2026)
+                    let lanes = unsafeBitCast(hash .| dot .| ellipsis, to: SIMD4<UInt64>.self)
+                    if lanes[0] | lanes[1] | lanes[2] | lanes[3] == 0 {
+                        i += 8
+                        continue
+                    }
+                }
+                switch s[i] {
+                case 0x23: hashes += 1
+                case 0x2026: ellipses += 1
+                case 0x2E where i + 2 < n && s[i + 1] == 0x2E && s[i + 2] == 0x2E:
+                    ellipses += 1
+                    i += 2
+                default: break
+                }
+                i += 1
+            }
+            return (hashes, ellipses)
+        }
+    }
+
+    private static func distinctScalars(_ words: [String]) -> [[UInt32]] {
+        var seen = Set<String>()
+        return words.filter { seen.insert($0).inserted }.map { $0.unicodeScalars.map(\.value) }
+    }
+
     private func stopWordsFound(_ text: ScalarText, _ words: [Range<Int>]) -> Int {
-        let wanted = Set(stopWords).map { $0.unicodeScalars.map(\.value) }
+        let wanted = wantedStopWords
+        // Bit n set when a stop word not yet seen has n characters: most words need no compare.
+        var lengths: UInt64 = 0
+        for stop in wanted where stop.count < 64 { lengths |= 1 << UInt64(stop.count) }
         var seen = [Bool](repeating: false, count: wanted.count)
         var found = 0
-        for w in words {
-            for (k, stop) in wanted.enumerated() where !seen[k] && stop.count == w.count {
-                if stop.elementsEqual(text.scalars[w]) {
-                    seen[k] = true
-                    found += 1
+        let long = wanted.contains { $0.count >= 64 }
+        text.scalars.withUnsafeBufferPointer { s in
+            for w in words where long || (w.count < 64 && lengths >> UInt64(w.count) & 1 != 0) {
+                for (k, stop) in wanted.enumerated() where !seen[k] && stop.count == w.count {
+                    if stop.elementsEqual(s[w]) {
+                        seen[k] = true
+                        found += 1
+                    }
                 }
+                if found == wanted.count { break }
             }
-            if found == wanted.count { break }
         }
         return found
     }

@@ -72,7 +72,7 @@ public struct GopherRepetitionFilter: Stage {
             return drop("dup_line_char_frac", [Metric("dup_line_char_frac", Double(dupLineChars) / length)])
         }
         if topNGrams.isEmpty && dupNGrams.isEmpty { return .keep }
-        let grams = WordNGrams(text: text, words: tokenizer.words(text))
+        var grams = WordNGrams(text: text, words: tokenizer.words(text), longestN: dupNGrams.map(\.n).max() ?? 0)
         for (n, fraction) in topNGrams {
             guard let top = grams.topNGramChars(n) else { continue }
             let share = Double(top) / length

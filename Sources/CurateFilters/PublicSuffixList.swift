@@ -59,9 +59,9 @@ public struct PublicSuffixList: Sendable {
     /// domain name of the host of `url`, both empty when the host has no public suffix or is
     /// itself one; case is kept.
     public func withDomains<R>(ofURL url: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let range = Self.hostRange(ofURL: url)
+        let (range, ascii) = Self.hostRangeAndASCII(ofURL: url)
         let host = UnsafeBufferPointer(rebasing: url[range])
-        if host.contains(where: { $0 >= 0x80 }) {
+        if !ascii, host.contains(where: { $0 >= 0x80 }) {
             return Self.withASCIIDots(host).withUnsafeBufferPointer { domains(ofHost: $0, body) }
         }
         return domains(ofHost: host, body)
@@ -111,23 +111,44 @@ public struct PublicSuffixList: Sendable {
     /// `@`, before a port, without surrounding white space or trailing dots; an IPv6 literal
     /// keeps its brackets.
     static func hostRange(ofURL bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        hostRangeAndASCII(ofURL: bytes).range
+    }
+
+    /// ``hostRange(ofURL:)``, and whether every byte up to the host's end is ASCII; one pass
+    /// over the scheme, then one over the authority.
+    @inline(__always)
+    private static func hostRangeAndASCII(ofURL bytes: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, ascii: Bool) {
+        let n = bytes.count
+        // A scheme is the scheme bytes before the first `//` when a `:` ends them; a leading
+        // `//` has none.
         var start = 0
-        if let slashes = firstDoubleSlash(bytes) {
-            if slashes == 0 {
-                start = 2
-            } else if slashes >= 2, bytes[slashes - 1] == UInt8(ascii: ":"),
-                      bytes[..<(slashes - 1)].allSatisfy(isSchemeByte) {
-                start = slashes + 2
+        while start < n, isSchemeByte(bytes[start]) { start += 1 }
+        if start > 0, start + 2 < n, bytes[start] == UInt8(ascii: ":"), bytes[start + 1] == UInt8(ascii: "/"), bytes[start + 2] == UInt8(ascii: "/") {
+            start += 3
+        } else if n >= 2, bytes[0] == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") {
+            start = 2
+        } else {
+            start = 0
+        }
+        var high: UInt8 = 0
+        var end = start, hostStart = start, colon = -1
+        while end < n {
+            let b = bytes[end]
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            high |= b
+            if b == UInt8(ascii: "@") {
+                hostStart = end + 1
+                colon = -1
+            } else if b == UInt8(ascii: ":"), colon < 0 {
+                colon = end
             }
+            end += 1
         }
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: "#") { end += 1 }
-        var hostStart = start
-        for i in start..<end where bytes[i] == UInt8(ascii: "@") { hostStart = i + 1 }
+        let ascii = high < 0x80
         if hostStart < end, bytes[hostStart] == UInt8(ascii: "[") {
-            if let close = bytes[hostStart..<end].firstIndex(of: UInt8(ascii: "]")) { return hostStart..<(close + 1) }
+            if let close = bytes[hostStart..<end].firstIndex(of: UInt8(ascii: "]")) { return (hostStart..<(close + 1), ascii) }
         }
-        var hostEnd = bytes[hostStart..<end].firstIndex(of: UInt8(ascii: ":")) ?? end
+        var hostEnd = colon >= 0 ? colon : end
         while hostStart < hostEnd, isASCIISpace(bytes[hostStart]) { hostStart += 1 }
         while hostEnd > hostStart, isASCIISpace(bytes[hostEnd - 1]) { hostEnd -= 1 }
         while hostEnd > hostStart {
@@ -139,7 +160,7 @@ public struct PublicSuffixList: Sendable {
                 break
             }
         }
-        return hostStart..<hostEnd
+        return (hostStart..<hostEnd, ascii)
     }
 
     private static func isFullStop(_ three: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -165,12 +186,6 @@ public struct PublicSuffixList: Sendable {
             }
         }
         return out
-    }
-
-    private static func firstDoubleSlash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard bytes.count >= 2 else { return nil }
-        for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "/") && bytes[i + 1] == UInt8(ascii: "/") { return i }
-        return nil
     }
 
     private static func isSchemeByte(_ b: UInt8) -> Bool {

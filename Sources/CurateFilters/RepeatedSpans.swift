@@ -41,7 +41,8 @@ struct ScalarSpanSet {
 ///
 /// Each word gets an id (the position of its first occurrence), so that n-grams compare as
 /// sequences of ids; n-grams of words run together compare by a hash of their characters,
-/// with the characters themselves compared when the words differ.
+/// with the characters themselves compared when the words differ. One hash table, made for
+/// the words, serves every measure in turn.
 struct WordNGrams {
     private let text: ScalarText
     private let words: [Range<Int>]
@@ -51,15 +52,20 @@ struct WordNGrams {
     private let charStart: [Int]
     /// Polynomial hashes of the words run together, at each word boundary.
     private let runHash: [UInt64]
-    /// `base` to the power of each length, up to all the words' characters.
+    /// `base` to the power of each length, up to the characters of the longest run of
+    /// `longestN` words.
     private let powers: [UInt64]
+    private var table: PositionTable
+    private let longestN: Int
     private var count: Int { ids.count }
 
     private static let base: UInt64 = 0x100_0000_01B3
 
-    init(text: ScalarText, words: [Range<Int>]) {
+    /// The measures of `words`, for n-grams of words run together of up to `longestN` words.
+    init(text: ScalarText, words: [Range<Int>], longestN: Int = .max) {
         self.text = text
         self.words = words
+        self.longestN = longestN
         let count = words.count
         var ids = [Int32](repeating: 0, count: count)
         var charStart = [Int](repeating: 0, count: count + 1)
@@ -94,10 +100,17 @@ struct WordNGrams {
                 }
             }
         }
-        var powers = [UInt64](repeating: 1, count: total + 1)
+        var longest = 0
+        if longestN >= count {
+            longest = total
+        } else {
+            for i in 0..<count - longestN { longest = max(longest, charStart[i + longestN] - charStart[i]) }
+            longest = max(longest, total - charStart[count - longestN])
+        }
+        var powers = [UInt64](repeating: 1, count: longest + 1)
         powers.withUnsafeMutableBufferPointer { p in
             var i = 1
-            while i <= total {
+            while i <= longest {
                 p[i] = p[i - 1] &* Self.base
                 i += 1
             }
@@ -106,15 +119,18 @@ struct WordNGrams {
         self.charStart = charStart
         self.runHash = runHash
         self.powers = powers
+        self.table = table
     }
 
     /// The characters of the most frequent n-gram (words joined by spaces) times its count;
     /// among equally frequent ones, the first to occur. Nil when there are fewer than n words.
-    func topNGramChars(_ n: Int) -> Int? {
+    mutating func topNGramChars(_ n: Int) -> Int? {
+        let count = self.count
         guard count >= n else { return nil }
-        var table = PositionTable(capacity: count - n + 1)
+        table.clear()
         var counts = [Int32](repeating: 0, count: count - n + 1)
         var best = 0, bestCount: Int32 = 0
+        let ids = self.ids
         ids.withUnsafeBufferPointer { ids in
             counts.withUnsafeMutableBufferPointer { counts in
                 for i in 0...(count - n) {
@@ -139,10 +155,13 @@ struct WordNGrams {
 
     /// The characters of n-grams (words run together) that repeat an earlier one, scanning
     /// left to right and jumping past each repeat.
-    func repeatedNGramChars(_ n: Int) -> Int {
+    mutating func repeatedNGramChars(_ n: Int) -> Int {
+        precondition(n <= longestN, "n-grams of \(n) words, measures made for \(longestN)")
+        let count = self.count
         guard count >= n else { return 0 }
-        var table = PositionTable(capacity: count - n + 1)
+        table.clear()
         var repeated = 0
+        let (text, words, ids, charStart, runHash, powers) = (self.text, self.words, self.ids, self.charStart, self.runHash, self.powers)
         ids.withUnsafeBufferPointer { ids in
             charStart.withUnsafeBufferPointer { start in
                 runHash.withUnsafeBufferPointer { run in
@@ -155,7 +174,7 @@ struct WordNGrams {
                                 guard start[j + n] - start[j] == length else { return false }
                                 var k = 0
                                 while k < n, ids[j + k] == ids[i + k] { k += 1 }
-                                return k == n || sameCharacters(j, i, n)
+                                return k == n || Self.sameCharacters(text, words, j, i, n)
                             }
                             if found == nil {
                                 i += 1
@@ -172,7 +191,7 @@ struct WordNGrams {
     }
 
     /// Whether the `n` words from `a` and from `b`, run together, have the same characters.
-    private func sameCharacters(_ a: Int, _ b: Int, _ n: Int) -> Bool {
+    private static func sameCharacters(_ text: ScalarText, _ words: [Range<Int>], _ a: Int, _ b: Int, _ n: Int) -> Bool {
         var left = WordRunReader(text: text, words: words[a..<a + n])
         var right = WordRunReader(text: text, words: words[b..<b + n])
         while let c = left.next() {
@@ -210,14 +229,20 @@ private struct WordRunReader {
 }
 
 /// An open-addressing hash table of positions (indices into the caller's items), keyed by
-/// 64-bit hashes; the caller says when two items are equal. A slot holds the hash's top 32
-/// bits (which also place it) and the position plus one (0: empty), so that most probes
-/// need no item comparison.
+/// 64-bit hashes; the caller says when two items are equal. A slot holds the pass that wrote
+/// it, 28 bits of the hash (which also place it) and the position plus one (0: empty), so that
+/// most probes need no item comparison, and ``clear()`` empties the table for the next pass
+/// without writing it: slots of earlier passes count as empty.
 struct PositionTable {
     private var slots: [UInt64]
     private var mask: Int
+    /// The pass, in the top four bits of the slots it writes (1 to 15).
+    private var pass: UInt64 = 1
     /// The number of entries the table takes before it must grow.
     private(set) var capacity: Int
+
+    private static let passShift: UInt64 = 60
+    private static let tagMask: UInt64 = 0x0FFF_FFFF_0000_0000
 
     init(capacity: Int) {
         var size = 16
@@ -235,21 +260,32 @@ struct PositionTable {
         return z ^ (z >> 29)
     }
 
+    /// Empties the table.
+    mutating func clear() {
+        if pass == 15 {
+            slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            pass = 1
+        } else {
+            pass += 1
+        }
+    }
+
     /// The position of an entry with hash `hash` for which `same` is true; when there is
     /// none, stores `position` and returns nil. At most ``capacity`` positions can be stored.
     @inline(__always)
     mutating func findOrInsert(_ hash: UInt64, _ position: Int, same: (Int) -> Bool) -> Int? {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
+        let passBits = pass << Self.passShift
+        let key = passBits | (hash & Self.tagMask)
         let mask = self.mask
         return slots.withUnsafeMutableBufferPointer { slots in
             var index = Int(truncatingIfNeeded: hash >> 32) & mask
             while true {
                 let slot = slots[index]
-                if slot == 0 {
-                    slots[index] = tag | UInt64(position + 1)
+                if slot & (0xF << Self.passShift) != passBits {
+                    slots[index] = key | UInt64(position + 1)
                     return nil
                 }
-                if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                if slot & 0xFFFF_FFFF_0000_0000 == key {
                     let other = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
                     if same(other) { return other }
                 }
@@ -258,11 +294,14 @@ struct PositionTable {
         }
     }
 
-    /// Makes room for `capacity` entries, keeping those stored.
+    /// Makes room for `capacity` entries, keeping those of the current pass.
     mutating func reserve(_ capacity: Int) {
         guard capacity > self.capacity else { return }
         var grown = PositionTable(capacity: capacity)
-        for slot in slots where slot != 0 {
+        grown.pass = pass
+        let current = pass << Self.passShift
+        for slot in slots where slot & (0xF << Self.passShift) == current {
+            // The slot's index bits are the low bits of its hash's top half, as in findOrInsert.
             var index = Int(truncatingIfNeeded: slot >> 32) & grown.mask
             while grown.slots[index] != 0 { index = (index + 1) & grown.mask }
             grown.slots[index] = slot

@@ -19,10 +19,21 @@ public struct ScalarText: Sendable {
 
     private static func decode(_ p: UnsafeBufferPointer<UInt8>) -> [UInt32] {
         [UInt32](unsafeUninitializedCapacity: p.count) { out, written in
+            guard let base = p.baseAddress else {
+                written = 0
+                return
+            }
             var i = 0, n = 0
             while i < p.count {
                 let b = p[i]
                 if b < 0x80 {
+                    // Eight ASCII bytes at a time where they are.
+                    if i + 8 <= p.count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                        for k in 0..<8 { out[n + k] = UInt32(p[i + k]) }
+                        i += 8
+                        n += 8
+                        continue
+                    }
                     out[n] = UInt32(b)
                     i += 1
                 } else {
@@ -43,8 +54,46 @@ public struct ScalarText: Sendable {
     }
 
     /// The UTF-8 bytes of `scalars[range]`.
-    public func utf8(_ range: Range<Int>, into out: inout [UInt8]) {
-        for i in range { UTF8Bytes.append(scalar: scalars[i], to: &out) }
+    public func utf8(_ range: Range<Int>) -> [UInt8] {
+        scalars.withUnsafeBufferPointer { s in
+            // The bytes beyond one a character, counted without branches.
+            var extra = 0
+            for i in range {
+                let c = s[i]
+                extra &+= (c >= 0x80 ? 1 : 0) &+ (c >= 0x800 ? 1 : 0) &+ (c >= 0x10000 ? 1 : 0)
+            }
+            return [UInt8](unsafeUninitializedCapacity: range.count + extra) { out, written in
+                if extra == 0 {
+                    for i in range { out[i &- range.lowerBound] = UInt8(truncatingIfNeeded: s[i]) }
+                    written = range.count
+                    return
+                }
+                var n = 0
+                for i in range {
+                    let c = s[i]
+                    if c < 0x80 {
+                        out[n] = UInt8(c)
+                        n += 1
+                    } else if c < 0x800 {
+                        out[n] = UInt8(0xC0 | c >> 6)
+                        out[n + 1] = UInt8(0x80 | c & 0x3F)
+                        n += 2
+                    } else if c < 0x10000 {
+                        out[n] = UInt8(0xE0 | c >> 12)
+                        out[n + 1] = UInt8(0x80 | c >> 6 & 0x3F)
+                        out[n + 2] = UInt8(0x80 | c & 0x3F)
+                        n += 3
+                    } else {
+                        out[n] = UInt8(0xF0 | c >> 18)
+                        out[n + 1] = UInt8(0x80 | c >> 12 & 0x3F)
+                        out[n + 2] = UInt8(0x80 | c >> 6 & 0x3F)
+                        out[n + 3] = UInt8(0x80 | c & 0x3F)
+                        n += 4
+                    }
+                }
+                written = n
+            }
+        }
     }
 
     /// Python's `str.isspace` for one character.
@@ -80,19 +129,35 @@ public struct ScalarText: Sendable {
     /// The lines of `str.splitlines()`: ranges without their line breaks.
     public func splitLines() -> [Range<Int>] {
         var lines: [Range<Int>] = []
-        var start = 0, i = 0
-        let n = scalars.count
-        while i < n {
-            let c = scalars[i]
-            if Self.isLineBreak(c) {
+        scalars.withUnsafeBufferPointer { s in
+            var start = 0, i = 0
+            let n = s.count
+            while i < n {
+                // Eight characters at a time while none is a control character, U+0085 or
+                // U+2028/9 (every line boundary is one of those).
+                if let base = s.baseAddress, i + 8 <= n {
+                    let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<UInt32>.self)
+                    let control = v .< SIMD8<UInt32>(repeating: 0x20)
+                    let nextLine = v .== SIMD8<UInt32>(repeating: 0x85)
+                    let separator = (v & SIMD8<UInt32>(repeating: ~1)) .== SIMD8<UInt32>(repeating: 0x2028)
+                    let lanes = unsafeBitCast(control .| nextLine .| separator, to: SIMD4<UInt64>.self)
+                    if lanes[0] | lanes[1] | lanes[2] | lanes[3] == 0 {
+                        i += 8
+                        continue
+                    }
+                }
+                let c = s[i]
+                // Printable ASCII and most other characters first: no line break among them.
+                if (c >= 0x20 && c < 0x85) || (c > 0x85 && c < 0x2028) || !Self.isLineBreak(c) {
+                    i += 1
+                    continue
+                }
                 lines.append(start..<i)
-                i += (c == 0x0D && i + 1 < n && scalars[i + 1] == 0x0A) ? 2 : 1
+                i += (c == 0x0D && i + 1 < n && s[i + 1] == 0x0A) ? 2 : 1
                 start = i
-            } else {
-                i += 1
             }
+            if start < n { lines.append(start..<n) }
         }
-        if start < n { lines.append(start..<n) }
         return lines
     }
 
@@ -131,6 +196,20 @@ public struct ScalarText: Sendable {
         return (count, longest)
     }
 
+    /// The number of white-space separated words in `range`, counted up to `limit`.
+    public func wordCount(_ range: Range<Int>, upTo limit: Int) -> Int {
+        var count = 0, inWord = false
+        for i in range {
+            let space = Self.isSpace(scalars[i])
+            if !space, !inWord {
+                count += 1
+                if count >= limit { break }
+            }
+            inWord = !space
+        }
+        return count
+    }
+
     /// Whether `range` ends with `suffix` (ASCII).
     public func hasSuffix(_ suffix: StaticString, in range: Range<Int>) -> Bool {
         let n = suffix.utf8CodeUnitCount
@@ -139,19 +218,6 @@ public struct ScalarText: Sendable {
         let base = range.upperBound - n
         for k in 0..<n where scalars[base + k] != UInt32(p[k]) { return false }
         return true
-    }
-
-    /// Non-overlapping occurrences of `needle` (ASCII) in the whole text, as `str.count`.
-    public func occurrences(of needle: StaticString) -> Int {
-        let n = needle.utf8CodeUnitCount, p = needle.utf8Start
-        var count = 0, i = 0
-        let end = scalars.count - n
-        while i <= end {
-            var k = 0
-            while k < n, scalars[i + k] == UInt32(p[k]) { k += 1 }
-            if k == n { count += 1; i += n } else { i += 1 }
-        }
-        return count
     }
 
     /// Occurrences of one character in the whole text.

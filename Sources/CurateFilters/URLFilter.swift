@@ -38,7 +38,8 @@ public final class URLFilter: Stage {
         self.bannedWords = HashedStringSet(hashes: bannedWords.map(HashedStringSet.hash))
         self.softBannedWords = HashedStringSet(hashes: softBannedWords.map(HashedStringSet.hash))
         listedWordShapes = WordShapeFilter(words: bannedWords + softBannedWords)
-        self.bannedSubwords = SubstringDetector(AhoCorasick(patterns: bannedSubwords), byteMap: Self.lowerAlphanumeric)
+        self.bannedSubwords = SubstringDetector(AhoCorasick(patterns: bannedSubwords), byteMap: Self.lowerAlphanumeric,
+                                                knownStarts: ["https://www.", "http://www.", "https://", "http://"].map { Array($0.utf8) })
         self.suffixes = suffixes
         self.softWordThreshold = softWordThreshold
     }
@@ -88,29 +89,27 @@ public final class URLFilter: Stage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        guard var url = document.url, !url.isEmpty else { return .keep }
-        return url.withUTF8 { judge($0) }
+        guard document.url?.isEmpty == false else { return .keep }
+        // In place: a copy of the URL would cost a reference count up and down.
+        return document.url!.withUTF8 { judge($0) }
     }
 
     /// The verdict for `url`.
     public func judge(_ url: UnsafeBufferPointer<UInt8>) -> Verdict {
         // The block-list lookups come first and their answers are used last: the tables are
         // large, and the passes over the URL's words run while their cache misses are pending.
-        let listedDomain: String? = domains.count == 0 ? nil : suffixes.withDomains(ofURL: url) { registered, fqdn in
-            let registeredHash = HashedStringSet.hash(registered)
-            let sameHost = registered.baseAddress == fqdn.baseAddress && registered.count == fqdn.count
-            let fqdnHash = sameHost ? registeredHash : HashedStringSet.hash(fqdn)
-            let registeredListed = domains.contains(hash: registeredHash)
-            let fqdnListed = !sameHost && domains.contains(hash: fqdnHash)
-            if registeredListed { return "url_filter:domain" }
-            if fqdnListed { return "url_filter:subdomain" }
-            return nil
+        var registeredListed = false, fqdnListed = false
+        if domains.count > 0 {
+            let (registered, fqdn) = suffixes.withDomains(ofURL: url) { Self.domainHashes($0, $1) }
+            registeredListed = domains.contains(hash: registered)
+            fqdnListed = fqdn.map { domains.contains(hash: $0) } ?? false
         }
         let listedURL = urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url))
         let (banned, softCount) = bannedWordCounts(url)
         let subwordFound = bannedSubwords.occurs(in: url)
 
-        if let listedDomain { return .drop(reason: listedDomain, metrics: []) }
+        if registeredListed { return .drop(reason: "url_filter:domain", metrics: []) }
+        if fqdnListed { return .drop(reason: "url_filter:subdomain", metrics: []) }
         if listedURL { return .drop(reason: "url_filter:url", metrics: []) }
         if banned { return .drop(reason: "url_filter:banned_words", metrics: []) }
         if softCount >= softWordThreshold {
@@ -120,54 +119,72 @@ public final class URLFilter: Stage {
         return .keep
     }
 
+    /// The hashes of a registered domain and of a fully qualified domain name (nil when they
+    /// are the same host).
+    private static func domainHashes(_ registered: UnsafeBufferPointer<UInt8>, _ fqdn: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64?) {
+        let sameHost = registered.baseAddress == fqdn.baseAddress && registered.count == fqdn.count
+        return (HashedStringSet.hash(registered), sameHost ? nil : HashedStringSet.hash(fqdn))
+    }
+
     /// Whether a banned word is among the words of `url`, and how many distinct soft-banned
     /// words are. The words: runs of ASCII letters and digits, and an empty word when the URL
     /// starts or ends with another character (as Python's re.split gives them).
     private func bannedWordCounts(_ url: UnsafeBufferPointer<UInt8>) -> (banned: Bool, soft: Int) {
-        var banned = false
-        var softHashes: [UInt64] = []
-        func check(_ start: Int, _ end: Int) {
-            guard listedWordShapes.mayContain(url, start, end) else { return }
-            let word = UnsafeBufferPointer(rebasing: url[start..<end])
-            let hash = HashedStringSet.hash(word, readableEnd: url.count &- start)
-            if bannedWords.contains(hash: hash) { banned = true }
-            if softBannedWords.contains(hash: hash), !softHashes.contains(hash) { softHashes.append(hash) }
-        }
-        // The separators of 64 bytes at a time as a bit mask, then one step per word.
         guard let bytes = url.baseAddress else { return (false, 0) }
-        func load(_ i: Int) -> UInt64 { UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) }
-        var start = 0
-        var base = 0
-        while base < url.count {
-            let end = min(base &+ 64, url.count)
-            var separators: UInt64 = 0
-            var i = base
-            while i &+ 8 <= end {
-                separators |= Self.separatorBits(load(i)) << UInt64(i &- base)
-                i &+= 8
-            }
-            if i < end {
-                // The last bytes: from a load that ends at `end`, or one by one in a URL
-                // shorter than eight bytes.
-                let rest = end &- i
-                var bits: UInt64 = 0
-                if end >= 8 {
-                    bits = Self.separatorBits(load(end &- 8)) >> UInt64(8 &- rest)
-                } else {
-                    for k in 0..<rest where !Self.isAlphanumeric(url[i &+ k]) { bits |= 1 << UInt64(k) }
+        var found = ListedWords()
+        listedWordShapes.withShapes { shapes in
+            // The separators of 64 bytes at a time as a bit mask, then one step per word; a
+            // word is looked up only when its shape may be listed.
+            func load(_ i: Int) -> UInt64 { UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) }
+            var start = 0
+            var base = 0
+            while base < url.count {
+                let end = min(base &+ 64, url.count)
+                var separators: UInt64 = 0
+                var i = base
+                while i &+ 8 <= end {
+                    separators |= Self.separatorBits(load(i)) &<< UInt64(i &- base)
+                    i &+= 8
                 }
-                separators |= bits << UInt64(i &- base)
+                if i < end {
+                    // The last bytes: from a load that ends at `end`, or one by one in a URL
+                    // shorter than eight bytes.
+                    let rest = end &- i
+                    var bits: UInt64 = 0
+                    if end >= 8 {
+                        bits = Self.separatorBits(load(end &- 8)) &>> UInt64(8 &- rest)
+                    } else {
+                        for k in 0..<rest where !Self.isAlphanumeric(url[i &+ k]) { bits |= 1 &<< UInt64(k) }
+                    }
+                    separators |= bits &<< UInt64(i &- base)
+                }
+                while separators != 0 {
+                    let i = base &+ separators.trailingZeroBitCount
+                    separators &= separators &- 1
+                    if i > start || i == 0, shapes.mayContain(url, start, i) { lookUp(url, start, i, &found) }
+                    start = i &+ 1
+                }
+                base = end
             }
-            while separators != 0 {
-                let i = base &+ separators.trailingZeroBitCount
-                separators &= separators &- 1
-                if i > start || i == 0 { check(start, i) }
-                start = i &+ 1
-            }
-            base = end
+            if shapes.mayContain(url, start, url.count) { lookUp(url, start, url.count, &found) }
         }
-        check(start, url.count)
-        return (banned, softHashes.count)
+        return (found.banned, found.softHashes.count)
+    }
+
+    /// What the words of a URL hold of the two word lists.
+    private struct ListedWords {
+        var banned = false
+        /// The distinct soft-banned words, by hash.
+        var softHashes: [UInt64] = []
+    }
+
+    /// Looks the word `url[start..<end]` up in both word lists.
+    @inline(never)
+    private func lookUp(_ url: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ found: inout ListedWords) {
+        let word = UnsafeBufferPointer(rebasing: url[start..<end])
+        let hash = HashedStringSet.hash(word, readableEnd: url.count &- start)
+        if bannedWords.contains(hash: hash) { found.banned = true }
+        if softBannedWords.contains(hash: hash), !found.softHashes.contains(hash) { found.softHashes.append(hash) }
     }
 
     /// Bit k set when byte k of `word` (little-endian) is not an ASCII letter or digit.

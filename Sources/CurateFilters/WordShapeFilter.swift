@@ -19,12 +19,29 @@ struct WordShapeFilter: Sendable {
     /// Whether the word `text[start..<end]` may be in the list.
     @inline(__always)
     func mayContain(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        let shape = Self.shape(text, start, end)
-        return bits.withUnsafeBufferPointer { $0[shape >> 6] & (1 << UInt64(shape & 63)) != 0 }
+        withShapes { $0.mayContain(text, start, end) }
+    }
+
+    /// Runs `body` with a view of the bit set for many words at a time.
+    @inline(__always)
+    func withShapes<R>(_ body: (Shapes) -> R) -> R {
+        bits.withUnsafeBufferPointer { body(Shapes(bits: $0)) }
+    }
+
+    /// The bit set, valid only inside ``withShapes(_:)``.
+    struct Shapes {
+        fileprivate let bits: UnsafeBufferPointer<UInt64>
+
+        /// Whether the word `text[start..<end]` may be in the list.
+        @inline(__always)
+        func mayContain(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+            let shape = WordShapeFilter.shape(text, start, end)
+            return bits[shape &>> 6] & (1 &<< UInt64(shape & 63)) != 0
+        }
     }
 
     @inline(__always)
-    private static func shape(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    fileprivate static func shape(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         let length = end &- start
         let first = length > 0 ? Int(text[start] & 0x3F) : 0
         let second = length > 1 ? Int(text[start &+ 1] & 0x3F) : 0

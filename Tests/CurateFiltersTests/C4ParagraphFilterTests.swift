@@ -33,4 +33,41 @@ import Testing
         doc = QualityFixtures.document(text: "\n\n")
         #expect(C4ParagraphFilter(minParagraphs: 3, minParagraphLength: 0).process(&doc) == .keep)
     }
+
+    /// Newlines are counted 64 bytes at a time and a line is measured only when it spans whole
+    /// blocks without a newline: long and short lines at every offset from a block's start,
+    /// and one that ends the text without a newline.
+    @Test func findsLongLinesAtEveryOffset() {
+        for offset in 0..<130 {
+            for (length, long) in [(199, 0), (200, 1), (250, 1)] {
+                let line = String(repeating: "a", count: length)
+                let head = String(repeating: "x", count: offset)
+                var doc = QualityFixtures.document(text: head + "\n" + line + "\nshort\n" + line)
+                #expect(C4ParagraphFilter().process(&doc) == .drop(reason: "c4_paragraph:too_few_paragraphs", metrics: [Metric("lines", 4), Metric("long_lines", Double(2 * long))]))
+                doc = QualityFixtures.document(text: line + "\n" + head + "\n" + line + "\n" + line)
+                #expect(C4ParagraphFilter().process(&doc) == (long == 1 ? .keep : .drop(reason: "c4_paragraph:too_few_paragraphs", metrics: [Metric("lines", 4), Metric("long_lines", 0)])))
+            }
+        }
+    }
+
+    /// Lines of multi-byte characters across blocks: 200 characters of two bytes are long,
+    /// 199 are not, whatever their place.
+    @Test func countsMultiByteCharactersAcrossBlocks() {
+        for offset in [0, 1, 63, 64, 65] {
+            let head = String(repeating: "x", count: offset)
+            var doc = QualityFixtures.document(text: [head + String(repeating: "é", count: 199), String(repeating: "é", count: 200), "", head].joined(separator: "\n"))
+            #expect(C4ParagraphFilter().process(&doc) == .drop(reason: "c4_paragraph:too_few_paragraphs", metrics: [Metric("lines", 4), Metric("long_lines", offset > 0 ? 2 : 1)]))
+        }
+    }
+
+    /// Minimum lengths under two blocks are measured line by line.
+    @Test func measuresEveryLineForShortMinimums() {
+        var doc = QualityFixtures.document(text: "abcd\nabcde\nxyz\néééééé")
+        #expect(C4ParagraphFilter(minParagraphs: 3, minParagraphLength: 5).process(&doc) == .drop(reason: "c4_paragraph:too_few_paragraphs", metrics: [Metric("lines", 4), Metric("long_lines", 2)]))
+        #expect(C4ParagraphFilter(minParagraphs: 2, minParagraphLength: 5).process(&doc) == .keep)
+        let line = String(repeating: "a", count: 126)
+        doc = QualityFixtures.document(text: [line, line + "a", String(repeating: "é", count: 126)].joined(separator: "\n"))
+        #expect(C4ParagraphFilter(minParagraphs: 3, minParagraphLength: 127).process(&doc) == .drop(reason: "c4_paragraph:too_few_paragraphs", metrics: [Metric("lines", 3), Metric("long_lines", 1)]))
+        #expect(C4ParagraphFilter(minParagraphs: 3, minParagraphLength: 126).process(&doc) == .keep)
+    }
 }

@@ -50,4 +50,47 @@ import Testing
         doc = QualityFixtures.document(text: "see { here")
         #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:too_few_sentences", metrics: [Metric("lines", 1), Metric("kept_lines", 0), Metric("sentences", 0)]))
     }
+
+    /// The phrases are found in any case, anywhere in a line, and after a citation mark that
+    /// split them is removed (outcomes recorded from datatrove 0.10.1's C4QualityFilter).
+    @Test func findsPhrasesInAnyCaseAndAfterCitations() {
+        var doc = QualityFixtures.document(text: "One two three. Four five six.\nThis one mentions lorem [1]ipsum here.")
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:lorem_ipsum", metrics: [Metric("line", 2)]))
+        // The javascript line goes before its bracket is seen.
+        doc = QualityFixtures.document(text: "One two three. Four five six.\nEnable JAVASCRIPT now { ok.")
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:too_few_sentences", metrics: [Metric("lines", 2), Metric("kept_lines", 1), Metric("sentences", 2)]))
+        doc = QualityFixtures.document(text: "Words with a brace { here.\nA line with javascript and { too.")
+        #expect(C4QualityFilter().process(&doc) == .drop(reason: "c4_quality:curly_bracket", metrics: [Metric("line", 1)]))
+        doc = QualityFixtures.document(text: """
+            One two three. Four five six.
+            We value your PRIVACY POLICY.
+            Read our Terms Of Use.
+            This site USES cookies.
+            About our use of cookies.
+            We use Cookies.
+            See the Cookie Policy.
+            Four five six seven. Eight nine ten. Eleven twelve thirteen.
+            """)
+        #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 8), Metric("kept_lines", 2), Metric("sentences", 5)]))
+        #expect(doc.textString == "One two three. Four five six.\nFour five six seven. Eight nine ten. Eleven twelve thirteen.")
+        // Phrases cut short at the end of a line are not there.
+        doc = QualityFixtures.document(text: "One two three. Four five six. Seven eight nine. Ten eleven twelve. Privacy polic.\nUse cookie.")
+        #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 2), Metric("kept_lines", 1), Metric("sentences", 5)]))
+        #expect(doc.textString == "One two three. Four five six. Seven eight nine. Ten eleven twelve. Privacy polic.")
+    }
+
+    /// A line ending in `]` may end in punctuation once its citations are gone; words are
+    /// counted in full only when the line is longer than the longest word allowed (outcomes
+    /// recorded from datatrove 0.10.1's C4QualityFilter).
+    @Test func appliesTheLineRulesAroundCitationsAndLongWords() {
+        let text = "One two three. Four five six.\nWords are here.[1]\nSome words here [2]\nTwo words.\nEnds in a quote.\"\n"
+            + "A [citation needed]line ends here!\nShort line. Then more. And more."
+        var doc = QualityFixtures.document(text: text)
+        #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 7), Metric("kept_lines", 5), Metric("sentences", 8)]))
+        #expect(doc.textString == "One two three. Four five six.\nWords are here.\nEnds in a quote.\"\nA line ends here!\nShort line. Then more. And more.")
+        var filter = C4QualityFilter()
+        filter.maxWordLength = 5
+        doc = QualityFixtures.document(text: text)
+        #expect(filter.process(&doc) == .drop(reason: "c4_quality:too_few_sentences", metrics: [Metric("lines", 7), Metric("kept_lines", 1), Metric("sentences", 3)]))
+    }
 }

@@ -36,4 +36,32 @@ import Testing
         var doc = QualityFixtures.document(text: "Short words but real ones here.")
         #expect(stage.process(&doc) == .keep)
     }
+
+    /// `#`, and `...` (not overlapping, as Python's `str.count`) with `…`, counted in runs of
+    /// dots of every length and at every offset from eight-character blocks; the ratios are
+    /// the counts over datatrove's token count (recorded with its tokenizer).
+    @Test func countsHashesAndEllipsesAsPython() {
+        var filter = GopherQualityFilter()
+        filter.minDocWords = nil
+        filter.minAvgWordLength = nil
+        filter.maxAvgWordLength = nil
+        filter.maxBulletLinesRatio = nil
+        filter.maxEllipsisLinesRatio = nil
+        filter.minAlphaWordsRatio = nil
+        filter.minStopWords = nil
+        filter.maxSymbolWordRatio = 0.01
+        let base = Array(repeating: "word", count: 40).joined(separator: " ")
+        let cases: [(String, String, Double)] = [
+            (base + " a.....b", "ellipsis_word_ratio", 1.0 / 43),
+            (base + " x......y", "ellipsis_word_ratio", 2.0 / 43),
+            ("xxxxxxx...xxxxxxx....z " + base, "ellipsis_word_ratio", 2.0 / 45),
+            (base + " \u{2026} # \u{2026} ## x", "hash_word_ratio", 3.0 / 46),
+            (base + " .........", "ellipsis_word_ratio", 3.0 / 41),
+        ]
+        for (text, metric, ratio) in cases {
+            var doc = QualityFixtures.document(text: text)
+            let reason = metric == "hash_word_ratio" ? "gopher_quality:too_many_hashes" : "gopher_quality:too_many_ellipsis"
+            #expect(filter.process(&doc) == .drop(reason: reason, metrics: [Metric(metric, ratio)]))
+        }
+    }
 }

@@ -19,7 +19,7 @@ import Testing
     @Test func mostFrequentNGramTiesGoToTheFirstToOccur() {
         // "b c" and "c d" both occur twice; "b c" comes first. 3 characters, twice.
         let text = ScalarText(Array("a b c d x c d b c".utf8))
-        let grams = WordNGrams(text: text, words: Self.words(text))
+        var grams = WordNGrams(text: text, words: Self.words(text))
         #expect(grams.topNGramChars(2) == 6)
         // Every 3-gram occurs once: the first, "a b c".
         #expect(grams.topNGramChars(3) == 5)
@@ -29,11 +29,28 @@ import Testing
     @Test func repeatedNGramsSkipPastEachRepeat() {
         // 2-grams run together: ab ab ab ... "a b" repeats at word 2 and word 4 (jumping two words each time).
         let text = ScalarText(Array("a b a b a b c".utf8))
-        let grams = WordNGrams(text: text, words: Self.words(text))
+        var grams = WordNGrams(text: text, words: Self.words(text))
         #expect(grams.repeatedNGramChars(2) == 4)
         // Equal characters from different words ("ab" + "c" and "a" + "bc") repeat too.
         let joined = ScalarText(Array("ab c a bc".utf8))
-        #expect(WordNGrams(text: joined, words: Self.words(joined)).repeatedNGramChars(2) == 3)
-        #expect(WordNGrams(text: joined, words: Self.words(joined)).repeatedNGramChars(5) == 0)
+        var joinedGrams = WordNGrams(text: joined, words: Self.words(joined))
+        #expect(joinedGrams.repeatedNGramChars(2) == 3)
+        #expect(joinedGrams.repeatedNGramChars(5) == 0)
+    }
+
+    /// Clearing starts a new pass without writing the table; after fifteen passes it is
+    /// written empty once. Growing keeps the current pass's entries only.
+    @Test func positionTablePassesForgetEarlierEntries() {
+        var table = PositionTable(capacity: 8)
+        for pass in 0..<40 {
+            table.clear()
+            for k in 0..<6 { #expect(table.findOrInsert(UInt64(k + pass % 3) &* 0x9E37_79B9_7F4A_7C15, k) { _ in true } == nil) }
+            #expect(table.findOrInsert(UInt64(2 + pass % 3) &* 0x9E37_79B9_7F4A_7C15, 9) { $0 == 2 } == 2)
+        }
+        table.reserve(100)
+        #expect(table.findOrInsert(UInt64(3 + 39 % 3) &* 0x9E37_79B9_7F4A_7C15, 9) { $0 == 3 } == 3)
+        table.clear()
+        table.reserve(200)
+        #expect(table.findOrInsert(UInt64(3 + 39 % 3) &* 0x9E37_79B9_7F4A_7C15, 9) { _ in true } == nil)
     }
 }

@@ -95,6 +95,50 @@ extension SubstringDetector {
         #expect(expected == 4 * (10 + 11 + 32 + 65 + 102))
     }
 
+    /// An automaton too large for 16-bit transitions (about 13,000 states of 12 columns)
+    /// answers as a plain search does.
+    @Test func largeAutomataAnswerAsASearch() {
+        var generator = SplitMix64(seed: 7)
+        let letters = Array("abcdefghij".utf8)
+        func word(_ length: Int) -> [UInt8] { (0..<length).map { _ in letters[Int(generator.next() % 10)] } }
+        let patterns = (0..<1000).map { _ in word(16) }
+        let listed = Set(patterns)
+        let automaton = AhoCorasick(patterns: patterns)
+        #expect((automaton.stateCount - patterns.count) * (automaton.classCount + 1) > Int(UInt16.max))
+        let detector = SubstringDetector(automaton, byteMap: { $0 })
+        var found = 0
+        for round in 0..<200 {
+            // Half the texts hold a pattern.
+            var text = word(40)
+            if round % 2 == 0 { text.replaceSubrange(10..<26, with: patterns[round]) }
+            let expected = (0...(text.count - 16)).contains { listed.contains(Array(text[$0..<$0 + 16])) }
+            #expect(text.withUnsafeBufferPointer { detector.occurs(in: $0) } == expected)
+            if expected { found += 1 }
+        }
+        #expect(found >= 100)
+    }
+
+    /// Known starts of texts are stepped over at once: patterns inside a start, across its end
+    /// and after it are found as without them; texts shorter than a start, or than eight
+    /// bytes, are read byte by byte.
+    @Test func knownStartsGiveTheSameAnswers() {
+        let patterns = ["ttps", "pswww", "wwwbad", "ab", "0123456789abcdefz"].map { Array($0.utf8) }
+        let automaton = AhoCorasick(patterns: patterns)
+        let starts = ["https://www.", "http://", "0123456789abcdef", "q"].map { Array($0.utf8) }
+        let plain = SubstringDetector(automaton, byteMap: URLFilter.lowerAlphanumeric)
+        let known = SubstringDetector(automaton, byteMap: URLFilter.lowerAlphanumeric, knownStarts: starts)
+        let texts = ["https://www.x.org", "http://www.bad.org", "http://w.ab", "http://w.x", "https://", "http:/", "q", "qab", "qxxxxxxxxx",
+                     "0123456789abcdef", "0123456789abcdefz", "0123456789abcdeF/z", "HTTPS://WWW.X", "x", "", "http://wwwbad"]
+        var found = 0
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let expected = bytes.withUnsafeBufferPointer { plain.occurs(in: $0) }
+            #expect(bytes.withUnsafeBufferPointer { known.occurs(in: $0) } == expected, "\(text)")
+            if expected { found += 1 }
+        }
+        #expect(found == 10)
+    }
+
     @Test func withoutPatternsNothingOccurs() {
         let detector = SubstringDetector(AhoCorasick(patterns: []), byteMap: { $0 })
         #expect(!detector.occurs(in: "anything at all"))

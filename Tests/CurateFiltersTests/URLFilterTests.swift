@@ -57,6 +57,25 @@ import Testing
         ("http://www.xn--p1ai/", "www.xn--p1ai", "www.xn--p1ai"),
         ("http://пример.рф/", "пример.рф", "пример.рф"),
         ("http://example.com./", "example.com", "example.com"),
+        // Schemes, user parts, ports and stops at the edges of what the host scan accepts.
+        ("a:////b.example.com/x", "", ""),
+        ("://x.example.com/", "", ""),
+        ("ht tp://x.example.com", "", ""),
+        ("HTTP://WWW.Example.co.uk:80/", "Example.co.uk", "WWW.Example.co.uk"),
+        ("mailto:x@y.example.com", "example.com", "y.example.com"),
+        ("x//y.example.com/z", "", ""),
+        ("http://a@b@c.example.com:1:2/", "example.com", "c.example.com"),
+        ("http://user:pw@[::1]:80/x", "", ""),
+        ("  http://x.example.com./ ", "", ""),
+        ("https://ex.example.com\u{3002}/p", "example.com", "ex.example.com"),
+        ("http://x.example.com?q=//a.b.com", "example.com", "x.example.com"),
+        ("h+t.t-p://x.example.org#f", "example.org", "x.example.org"),
+        ("1http://x.example.org", "example.org", "x.example.org"),
+        ("http:/x.example.com", "", ""),
+        ("http://x.example.com:/", "example.com", "x.example.com"),
+        ("http://münchen.example.de/", "example.de", "münchen.example.de"),
+        ("http://ü@x.example.com/", "example.com", "x.example.com"),
+        ("http://x.example.com:ü/", "example.com", "x.example.com"),
     ])
     func hostSplitAsTldextract(url: String, registered: String, fqdn: String) throws {
         let list = try Self.suffixes()
