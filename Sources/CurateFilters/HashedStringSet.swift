@@ -85,29 +85,6 @@ struct HashedStringSet: Sendable {
         }
     }
 
-    /// FNV-1a over bytes fed one at a time (for bytes transformed on the way, such as
-    /// lower-cased labels), then the murmur3 finaliser so that low bits index well; never 0.
-    struct Hasher {
-        private var h: UInt64 = 0xCBF2_9CE4_8422_2325
-
-        @inline(__always)
-        mutating func add(_ byte: UInt8) {
-            h ^= UInt64(byte)
-            h &*= 0x0000_0100_0000_01B3
-        }
-
-        @inline(__always)
-        func finish() -> UInt64 {
-            var h = self.h
-            h ^= h >> 33
-            h &*= 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 33
-            h &*= 0xC4CE_B9FE_1A85_EC53
-            h ^= h >> 33
-            return h == 0 ? 1 : h
-        }
-    }
-
     /// The hash of `bytes`: eight bytes at a time, each word mixed in by a multiply and
     /// shift, the length included, then the murmur3 finaliser; never 0. The last bytes that do
     /// not fill a word are read with one load of eight bytes where the buffer allows it
@@ -121,12 +98,31 @@ struct HashedStringSet: Sendable {
     /// bytes from `bytes.baseAddress` to take the last bytes in one load.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>, readableEnd: Int) -> UInt64 {
+        hash(bytes, readableEnd: readableEnd) { $0 }
+    }
+
+    /// ``hash(_:)`` of `bytes` with ASCII letters lower-cased, eight at a time.
+    @inline(__always)
+    static func hash(lowercasingASCII bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        hash(bytes, readableEnd: bytes.count) { word in
+            // Per byte, on its low seven bits (no carry crosses a byte): at least "A", and
+            // above "Z"; only bytes with the top bit clear are letters.
+            let low = word & 0x7F7F_7F7F_7F7F_7F7F
+            let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525) & ~word & 0x8080_8080_8080_8080
+            return word | upper >> 2
+        }
+    }
+
+    /// ``hash(_:readableEnd:)`` of the bytes as `transform` changes each little-endian word of
+    /// eight of them (the last one with zeros after the bytes, which it must keep zero).
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, readableEnd: Int, transform: (UInt64) -> UInt64) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         if let base = bytes.baseAddress, bytes.count > 0 {
             let count = bytes.count
             var i = 0
             while i &+ 8 <= count {
-                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h = (h ^ transform(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))) &* 0xFF51_AFD7_ED55_8CCD
                 h ^= h >> 32
                 i &+= 8
             }
@@ -144,7 +140,7 @@ struct HashedStringSet: Sendable {
                     for k in 0..<rest { bytesTail |= UInt64(base[i &+ k]) << UInt64(8 &* k) }
                     tail = bytesTail
                 }
-                h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+                h = (h ^ transform(tail)) &* 0xC4CE_B9FE_1A85_EC53
             }
         }
         h ^= h >> 33

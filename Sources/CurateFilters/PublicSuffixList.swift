@@ -62,15 +62,17 @@ public struct PublicSuffixList: Sendable {
         let (range, ascii) = Self.hostRangeAndASCII(ofURL: url)
         let host = UnsafeBufferPointer(rebasing: url[range])
         if !ascii, host.contains(where: { $0 >= 0x80 }) {
-            return Self.withASCIIDots(host).withUnsafeBufferPointer { domains(ofHost: $0, body) }
+            return Self.withASCIIDots(host).withUnsafeBufferPointer { domains(ofHost: $0, ascii: false, body) }
         }
-        return domains(ofHost: host, body)
+        return domains(ofHost: host, ascii: true, body)
     }
 
-    private func domains<R>(ofHost host: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+    /// Calls `body` with the registered domain and the fully qualified domain name of `host`
+    /// (ASCII when `ascii` is true).
+    private func domains<R>(ofHost host: UnsafeBufferPointer<UInt8>, ascii: Bool, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
         let none = UnsafeBufferPointer(rebasing: host[0..<0])
         if host.first == UInt8(ascii: "[") && host.last == UInt8(ascii: "]") { return body(none, none) }
-        guard let suffix = suffixStart(host), suffix > 0 else { return body(none, none) }
+        guard let suffix = suffixStart(host, ascii: ascii), suffix > 0 else { return body(none, none) }
         // The domain label ends at the dot before the suffix.
         var domain = suffix - 1
         while domain > 0 && host[domain - 1] != UInt8(ascii: ".") { domain -= 1 }
@@ -80,7 +82,7 @@ public struct PublicSuffixList: Sendable {
     }
 
     /// The byte offset of the first label of the public suffix in `host`, or nil.
-    private func suffixStart(_ host: UnsafeBufferPointer<UInt8>) -> Int? {
+    private func suffixStart(_ host: UnsafeBufferPointer<UInt8>, ascii: Bool) -> Int? {
         var node: Int32 = 0
         var suffix: Int? = nil
         var end = host.count
@@ -89,7 +91,7 @@ public struct PublicSuffixList: Sendable {
             var start = end
             while start > 0 && host[start - 1] != UInt8(ascii: ".") { start -= 1 }
             let label = UnsafeBufferPointer(rebasing: host[start..<end])
-            if let child = children.child(Self.key(node, Self.labelHash(label))) {
+            if let child = children.child(Self.key(node, Self.labelHash(label, ascii: ascii))) {
                 node = child
                 lastMatchedStart = start
                 if isSuffix[Int(child)] { suffix = start }
@@ -98,7 +100,7 @@ public struct PublicSuffixList: Sendable {
                 continue
             }
             if children.child(Self.key(node, Self.wildcard)) != nil {
-                let exception = children.child(Self.key(node, Self.labelHash(label, prefix: UInt8(ascii: "!")))) != nil
+                let exception = children.child(Self.key(node, Self.labelHash(label, ascii: ascii, prefix: UInt8(ascii: "!")))) != nil
                 return exception ? lastMatchedStart : start
             }
             break
@@ -195,16 +197,18 @@ public struct PublicSuffixList: Sendable {
 
     private static func isASCIISpace(_ b: UInt8) -> Bool { (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x20) }
 
-    /// The hash of `label` lower-cased as Python's `str.lower()` does, after `prefix` if given.
-    private static func labelHash(_ label: UnsafeBufferPointer<UInt8>, prefix: UInt8? = nil) -> UInt64 {
-        var hasher = HashedStringSet.Hasher()
-        if let prefix { hasher.add(prefix) }
-        if label.allSatisfy({ $0 < 0x80 }) {
-            for byte in label { hasher.add(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
+    /// The hash of `label` lower-cased as Python's `str.lower()` does, after `prefix` if given
+    /// (``HashedStringSet/hash(_:)`` of those bytes); `ascii` says that the label is ASCII.
+    private static func labelHash(_ label: UnsafeBufferPointer<UInt8>, ascii: Bool = false, prefix: UInt8? = nil) -> UInt64 {
+        let isASCII = ascii || label.allSatisfy { $0 < 0x80 }
+        if prefix == nil, isASCII { return HashedStringSet.hash(lowercasingASCII: label) }
+        var bytes = prefix.map { [$0] } ?? []
+        if isASCII {
+            bytes += label.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
         } else {
-            for byte in WordCharacters.lowercased(Array(label)) { hasher.add(byte) }
+            bytes += WordCharacters.lowercased(Array(label))
         }
-        return hasher.finish()
+        return HashedStringSet.hash(bytes)
     }
 
     private static func labelHash(_ label: ArraySlice<UInt8>) -> UInt64 {

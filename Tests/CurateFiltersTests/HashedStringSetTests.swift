@@ -47,4 +47,18 @@ import Testing
         }
         #expect(HashedStringSet.hash(Array("ab".utf8)) != HashedStringSet.hash(Array("ab\u{0}".utf8)))
     }
+
+    /// Lower-casing eight bytes at a time hashes as the lower-cased bytes do: every byte at
+    /// every place of texts of 1 to 20 bytes (tails read in every way).
+    @Test func lowercasingHashIsTheHashOfTheLowercasedBytes() {
+        for length in 1...20 {
+            for byte in 0...255 {
+                var bytes = (0..<length).map { UInt8(0x41 + ($0 * 7) % 58) }
+                bytes[(byte * 3) % length] = UInt8(byte)
+                let lowered = bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+                #expect(bytes.withUnsafeBufferPointer { HashedStringSet.hash(lowercasingASCII: $0) } == HashedStringSet.hash(lowered))
+            }
+        }
+        #expect([UInt8]().withUnsafeBufferPointer { HashedStringSet.hash(lowercasingASCII: $0) } == HashedStringSet.hash([]))
+    }
 }
