@@ -242,20 +242,24 @@ VK_INLINE void vk_layer_norm_backward_body(float *din, float *weighted, const fl
     }
 }
 
+/// Columns summed together in registers by `vk_add_column_sums`.
+#define VK_COLUMN_BLOCK (8 * VK_LANES)
+
 /// Adds to `sums[0..<c]` the sums of columns 0..<c of `x` (rows `ld` floats apart), each
-/// column added up row by row.
+/// column added up row by row. The rows are read in blocks of up to 128 columns, whose sums
+/// stay in registers.
 VK_INLINE void vk_add_column_sums_body(float *sums, const float *x, size_t rows, size_t c, size_t ld) {
-    size_t j = 0;
-    for (; j + VK_LANES <= c; j += VK_LANES) {
-        vk_v16f total = 0;
-        for (size_t r = 0; r < rows; r++) total += vk_load(x + r * ld + j);
-        vk_store(sums + j, vk_load(sums + j) + total);
-    }
-    if (j < c) {
-        size_t n = c - j;
-        vk_v16f total = 0;
-        for (size_t r = 0; r < rows; r++) total += vk_load_part(x + r * ld + j, n, 0);
-        vk_store_part(sums + j, vk_load_part(sums + j, n, 0) + total, n);
+    for (size_t first = 0; first < c; first += VK_COLUMN_BLOCK) {
+        size_t width = c - first < VK_COLUMN_BLOCK ? c - first : VK_COLUMN_BLOCK;
+        size_t full = width / VK_LANES, part = width % VK_LANES;
+        vk_v16f total[VK_COLUMN_BLOCK / VK_LANES + 1] = {0};
+        for (size_t r = 0; r < rows; r++) {
+            const float *row = x + r * ld + first;
+            for (size_t v = 0; v < full; v++) total[v] += vk_load(row + v * VK_LANES);
+            if (part) total[full] += vk_load_part(row + full * VK_LANES, part, 0);
+        }
+        for (size_t v = 0; v < full; v++) vk_store(sums + first + v * VK_LANES, vk_load(sums + first + v * VK_LANES) + total[v]);
+        if (part) vk_store_part(sums + first + full * VK_LANES, vk_load_part(sums + first + full * VK_LANES, part, 0) + total[full], part);
     }
 }
 

@@ -113,8 +113,12 @@ public final class GPT {
         CrossEntropy.backward(acts.logits, targets: acts.targets, rows: rows, v: v, scale: scale / Float(rows))
         let dresidual = acts.dresidual
         let dln = acts.dln
-        matrixProduct(false, false, m: rows, n: c, k: v, acts.logits, lda: v, params + layout.wte, ldb: c, beta: 0, dln, ldc: c)
-        matrixProduct(true, false, m: v, n: c, k: rows, acts.logits, lda: v, acts.lnf, ldb: c, beta: 1, grads + layout.wte, ldc: c)
+        let logits = UnsafePointer(acts.logits), lnf = UnsafePointer(acts.lnf), headGradient = SharedPointer(grads + layout.wte)
+        concurrently({ workers in
+            matrixProduct(false, false, m: rows, n: c, k: v, logits, lda: v, params + self.layout.wte, ldb: c, beta: 0, dln, ldc: c, workers: workers)
+        }, { workers in
+            matrixProduct(true, false, m: v, n: c, k: rows, logits, lda: v, lnf, ldb: c, beta: 1, headGradient.base, ldc: c, workers: workers)
+        })
         dresidual.update(repeating: 0, count: rows * c)
         let last = config.layers == 0 ? UnsafePointer(acts.encoded) : UnsafePointer(acts.layers[config.layers - 1].residual3)
         LayerNorm.backward(dresidual, grads + layout.lnfw, grads + layout.lnfb, dln, last, params + layout.lnfw,

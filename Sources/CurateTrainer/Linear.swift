@@ -23,8 +23,14 @@ enum Linear {
         _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
         rows: Int, inputs: Int, outputs: Int
     ) {
-        matrixProduct(false, true, m: rows, n: inputs, k: outputs, dout, lda: outputs, weight, ldb: outputs, beta: 0, dinp, ldc: inputs)
-        matrixProduct(true, false, m: inputs, n: outputs, k: rows, inp, lda: inputs, dout, ldb: outputs, beta: 1, dweight, ldc: outputs)
-        ColumnSums.add(dout, rows: rows, c: outputs, into: dbias)
+        // The two products have the same size: they run side by side, each on its share of the cores.
+        concurrently({ workers in
+            matrixProduct(false, true, m: rows, n: inputs, k: outputs, dout, lda: outputs, weight, ldb: outputs, beta: 0, dinp, ldc: inputs,
+                          workers: workers)
+        }, { workers in
+            matrixProduct(true, false, m: inputs, n: outputs, k: rows, inp, lda: inputs, dout, ldb: outputs, beta: 1, dweight, ldc: outputs,
+                          workers: workers)
+            ColumnSums.add(dout, rows: rows, c: outputs, into: dbias, workers: workers)
+        })
     }
 }
