@@ -21,6 +21,8 @@ typedef float vk_v16f __attribute__((ext_vector_type(16)));
 typedef int32_t vk_v16i __attribute__((ext_vector_type(16)));
 typedef float vk_v8f __attribute__((ext_vector_type(8)));
 typedef float vk_v4f __attribute__((ext_vector_type(4)));
+typedef double vk_v8d __attribute__((ext_vector_type(8)));
+typedef double vk_v4d __attribute__((ext_vector_type(4)));
 
 #define VK_INLINE static inline __attribute__((always_inline))
 #define VK_LANES 16
@@ -285,6 +287,23 @@ VK_INLINE void vk_adamw_body(float *p, float *m, float *v, const float *g, size_
     if (i < n) vk_adamw_lanes(p + i, m + i, v + i, g + i, n - i, decay, beta1, beta2, epsilon, stepSize, correction2);
 }
 
+/// Writes into `*sum` the sum of the squares of `x[0..<n]`, in double precision, eight lanes
+/// added pairwise at the end.
+VK_INLINE void vk_sum_squares_body(double *sum, const float *x, size_t n) {
+    vk_v8d low = 0, high = 0;
+    size_t i = 0;
+    for (; i < n; i += VK_LANES) {
+        vk_v16f v = n - i >= VK_LANES ? vk_load(x + i) : vk_load_part(x + i, n - i, 0);
+        vk_v8d a = __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7), vk_v8d);
+        vk_v8d b = __builtin_convertvector(__builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15), vk_v8d);
+        low += a * a;
+        high += b * b;
+    }
+    vk_v8d total = low + high;
+    vk_v4d half = __builtin_shufflevector(total, total, 0, 1, 2, 3) + __builtin_shufflevector(total, total, 4, 5, 6, 7);
+    *sum = (half[0] + half[2]) + (half[1] + half[3]);
+}
+
 // The three compilations of each body and the choice between them.
 #define VK_KERNEL(name, parameters, arguments)                                                        \
     __attribute__((target("avx512f"))) static void name##_avx512 parameters { name##_body arguments; } \
@@ -324,6 +343,9 @@ VK_KERNEL(vk_adamw,
           (float *p, float *m, float *v, const float *g, size_t n, float decay, float beta1, float beta2, float epsilon, float stepSize,
            float correction2),
           (p, m, v, g, n, decay, beta1, beta2, epsilon, stepSize, correction2))
+
+/// The sum of the squares of `x[0..<n]` (in double) into `*sum`.
+VK_KERNEL(vk_sum_squares, (double *sum, const float *x, size_t n), (sum, x, n))
 
 #undef VK_KERNEL
 

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// A raw pointer that may cross into the worker threads of `parallelRows`; the caller makes
@@ -50,6 +51,20 @@ func concurrently(_ first: (_ workers: Int) -> Void, _ second: (_ workers: Int) 
             }
         }
     }
+}
+
+/// The sum of the squares of `x[0..<count]` in double precision: fixed chunks summed over the
+/// cores, the chunks' sums added in order, so the result does not depend on the number of cores.
+func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+    let chunk = 1 << 16, chunks = (count + chunk - 1) / chunk
+    var sums = [Double](repeating: 0, count: chunks)
+    sums.withUnsafeMutableBufferPointer { buffer in
+        let out = UncheckedBox(buffer.baseAddress!)
+        parallelRows(chunks, cost: chunk) { range in
+            for i in range { vk_sum_squares(out.value + i, x + i * chunk, min(chunk, count - i * chunk)) }
+        }
+    }
+    return sums.reduce(0, +)
 }
 
 private struct UncheckedBox<T>: @unchecked Sendable {
