@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// AdamW with decoupled weight decay, applied only to the tensors the layout marks as
@@ -48,15 +49,8 @@ public final class AdamW {
             let decay = tensor.decays ? Float(1 - lr * h.weightDecay) : 1
             let base = tensor.offset
             parallelRows(tensor.count, cost: 16) { range in
-                for i in range {
-                    let k = base + i
-                    let grad = g.base[k]
-                    p.base[k] *= decay
-                    m.base[k] += (grad - m.base[k]) * (1 - b1)
-                    v.base[k] = v.base[k] * b2 + (1 - b2) * grad * grad
-                    let denom = v.base[k].squareRoot() / correction2 + eps
-                    p.base[k] -= stepSize * m.base[k] / denom
-                }
+                let k = base + range.lowerBound
+                vk_adamw(p.base + k, m.base + k, v.base + k, g.base + k, range.count, decay, b1, b2, eps, stepSize, correction2)
             }
         }
     }

@@ -11,6 +11,9 @@ final class Buffer {
 
     deinit { pointer.deallocate() }
 
-    func zero() { pointer.update(repeating: 0, count: count) }
+    func zero() {
+        let p = SharedPointer(pointer)
+        parallelRows(count, cost: 1) { range in (p.base + range.lowerBound).update(repeating: 0, count: range.count) }
+    }
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }

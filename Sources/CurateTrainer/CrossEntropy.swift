@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// Softmax cross-entropy over the vocabulary, in place on the logits.
@@ -9,16 +10,7 @@ enum CrossEntropy {
         parallelRows(rows, cost: 4 * v) { range in
             for r in range {
                 let x = l.base + r * v
-                var maximum = -Float.infinity
-                for i in 0..<v { maximum = max(maximum, x[i]) }
-                var sum: Float = 0
-                for i in 0..<v {
-                    let e = expf(x[i] - maximum)
-                    x[i] = e
-                    sum += e
-                }
-                let inv = 1 / sum
-                for i in 0..<v { x[i] *= inv }
+                vk_softmax(x, v)
                 out.base[r] = -logf(x[Int(targets[r])])
             }
         }
@@ -31,7 +23,7 @@ enum CrossEntropy {
             for r in range {
                 let x = p.base + r * v
                 x[Int(targets[r])] -= 1
-                for i in 0..<v { x[i] *= scale }
+                vk_scale(x, v, scale)
             }
         }
     }

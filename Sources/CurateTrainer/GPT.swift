@@ -77,13 +77,12 @@ public final class GPT {
             LayerNorm.forward(a.ln1, a.ln1Mean, a.ln1Rstd, residual, params + block.ln1w, params + block.ln1b, rows: rows, c: c)
             Linear.forward(a.qkv, a.ln1, params + block.qkvw, params + block.qkvb, rows: rows, inputs: c, outputs: 3 * c)
             Attention.forward(a.atty, a.att, a.qkv, batch: batch, time: time, c: c, heads: config.heads)
-            Linear.forward(acts.scratch, a.atty, params + block.projw, params + block.projb, rows: rows, inputs: c, outputs: c)
-            add(a.residual2, residual, acts.scratch, count: rows * c)
+            Linear.forward(a.residual2, a.atty, params + block.projw, params + block.projb, rows: rows, inputs: c, outputs: c, residual: residual)
             LayerNorm.forward(a.ln2, a.ln2Mean, a.ln2Rstd, a.residual2, params + block.ln2w, params + block.ln2b, rows: rows, c: c)
             Linear.forward(a.fch, a.ln2, params + block.fcw, params + block.fcb, rows: rows, inputs: c, outputs: 4 * c)
             GELU.forward(a.fchGelu, a.fch, count: rows * 4 * c)
-            Linear.forward(acts.scratch, a.fchGelu, params + block.fcprojw, params + block.fcprojb, rows: rows, inputs: 4 * c, outputs: c)
-            add(a.residual3, a.residual2, acts.scratch, count: rows * c)
+            Linear.forward(a.residual3, a.fchGelu, params + block.fcprojw, params + block.fcprojb, rows: rows, inputs: 4 * c, outputs: c,
+                           residual: a.residual2)
             residual = UnsafePointer(a.residual3)
         }
         LayerNorm.forward(acts.lnf, acts.lnfMean, acts.lnfRstd, residual, params + layout.lnfw, params + layout.lnfb, rows: rows, c: c)
@@ -111,43 +110,39 @@ public final class GPT {
         guard let acts = activations, acts.hasTargets else { preconditionFailure("backward needs a forward with targets") }
         let c = config.width, v = config.vocabSize, rows = acts.batch * acts.time
         let params = UnsafePointer(parameterStore.pointer), grads = gradientStore.pointer
-        let ones = UnsafePointer(acts.ones)
         CrossEntropy.backward(acts.logits, targets: acts.targets, rows: rows, v: v, scale: scale / Float(rows))
         let dresidual = acts.dresidual
         let dln = acts.dln
-        dln.update(repeating: 0, count: rows * c)
-        matrixProduct(false, false, m: rows, n: c, k: v, acts.logits, lda: v, params + layout.wte, ldb: c, beta: 0, dln, ldc: c)
-        matrixProduct(true, false, m: v, n: c, k: rows, acts.logits, lda: v, acts.lnf, ldb: c, beta: 1, grads + layout.wte, ldc: c)
+        let logits = UnsafePointer(acts.logits), lnf = UnsafePointer(acts.lnf), headGradient = SharedPointer(grads + layout.wte)
+        concurrently({ workers in
+            matrixProduct(false, false, m: rows, n: c, k: v, logits, lda: v, params + self.layout.wte, ldb: c, beta: 0, dln, ldc: c, workers: workers)
+        }, { workers in
+            matrixProduct(true, false, m: v, n: c, k: rows, logits, lda: v, lnf, ldb: c, beta: 1, headGradient.base, ldc: c, workers: workers)
+        })
         dresidual.update(repeating: 0, count: rows * c)
         let last = config.layers == 0 ? UnsafePointer(acts.encoded) : UnsafePointer(acts.layers[config.layers - 1].residual3)
         LayerNorm.backward(dresidual, grads + layout.lnfw, grads + layout.lnfb, dln, last, params + layout.lnfw,
-                           acts.lnfMean, acts.lnfRstd, rows: rows, c: c, scratch: acts.scratch, ones: ones)
+                           acts.lnfMean, acts.lnfRstd, rows: rows, c: c, scratch: acts.scratch)
         for l in stride(from: config.layers - 1, through: 0, by: -1) {
             let a = acts.layers[l], block = layout.blocks[l]
             let residual = l == 0 ? UnsafePointer(acts.encoded) : UnsafePointer(acts.layers[l - 1].residual3)
             // MLP: dresidual is the gradient of residual3 and, once the branch is added, of residual2.
-            acts.dwide.update(repeating: 0, count: rows * 4 * c)
             Linear.backward(acts.dwide, grads + block.fcprojw, grads + block.fcprojb, dresidual, a.fchGelu, params + block.fcprojw,
-                            rows: rows, inputs: 4 * c, outputs: c, ones: ones)
-            acts.dwide2.update(repeating: 0, count: rows * 4 * c)
-            GELU.backward(acts.dwide2, a.fch, acts.dwide, count: rows * 4 * c)
-            dln.update(repeating: 0, count: rows * c)
-            Linear.backward(dln, grads + block.fcw, grads + block.fcb, acts.dwide2, a.ln2, params + block.fcw,
-                            rows: rows, inputs: c, outputs: 4 * c, ones: ones)
+                            rows: rows, inputs: 4 * c, outputs: c)
+            GELU.backward(acts.dwide, a.fch, acts.dwide, count: rows * 4 * c)
+            Linear.backward(dln, grads + block.fcw, grads + block.fcb, acts.dwide, a.ln2, params + block.fcw,
+                            rows: rows, inputs: c, outputs: 4 * c)
             LayerNorm.backward(dresidual, grads + block.ln2w, grads + block.ln2b, dln, a.residual2, params + block.ln2w,
-                               a.ln2Mean, a.ln2Rstd, rows: rows, c: c, scratch: acts.scratch, ones: ones)
+                               a.ln2Mean, a.ln2Rstd, rows: rows, c: c, scratch: acts.scratch)
             // Attention.
-            acts.datty.update(repeating: 0, count: rows * c)
             Linear.backward(acts.datty, grads + block.projw, grads + block.projb, dresidual, a.atty, params + block.projw,
-                            rows: rows, inputs: c, outputs: c, ones: ones)
-            acts.dwide.update(repeating: 0, count: rows * 3 * c)
+                            rows: rows, inputs: c, outputs: c)
             Attention.backward(acts.dwide, acts.datty, a.qkv, a.att, scratch: acts.dattScratch,
                                batch: acts.batch, time: acts.time, c: c, heads: config.heads)
-            dln.update(repeating: 0, count: rows * c)
             Linear.backward(dln, grads + block.qkvw, grads + block.qkvb, acts.dwide, a.ln1, params + block.qkvw,
-                            rows: rows, inputs: c, outputs: 3 * c, ones: ones)
+                            rows: rows, inputs: c, outputs: 3 * c)
             LayerNorm.backward(dresidual, grads + block.ln1w, grads + block.ln1b, dln, residual, params + block.ln1w,
-                               a.ln1Mean, a.ln1Rstd, rows: rows, c: c, scratch: acts.scratch, ones: ones)
+                               a.ln1Mean, a.ln1Rstd, rows: rows, c: c, scratch: acts.scratch)
         }
         let dwte = grads + layout.wte, dwpe = grads + layout.wpe
         for i in 0..<rows {
@@ -157,13 +152,6 @@ public final class GPT {
                 te[j] += d[j]
                 pe[j] += d[j]
             }
-        }
-    }
-
-    private func add(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
-        let o = SharedPointer(out)
-        parallelRows(count, cost: 1) { range in
-            for i in range { o.base[i] = a[i] + b[i] }
         }
     }
 }
@@ -179,8 +167,8 @@ private final class Activations {
     var tokens: [Int32] = []
     var hasTargets = false
     let targets: UnsafeMutablePointer<Int32>
-    let encoded, lnf, lnfMean, lnfRstd, logits, losses, scratch, ones: UnsafeMutablePointer<Float>
-    let dresidual, dln, datty, dwide, dwide2, dattScratch: UnsafeMutablePointer<Float>
+    let encoded, lnf, lnfMean, lnfRstd, logits, losses, scratch: UnsafeMutablePointer<Float>
+    let dresidual, dln, datty, dwide, dattScratch: UnsafeMutablePointer<Float>
     let layers: [Layer]
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
@@ -208,13 +196,10 @@ private final class Activations {
         logits = make(rows * config.vocabSize)
         losses = make(rows)
         scratch = make(rows * c)
-        ones = make(rows)
-        ones.update(repeating: 1, count: rows)
         dresidual = make(rows * c)
         dln = make(rows * c)
         datty = make(rows * c)
         dwide = make(rows * 4 * c)
-        dwide2 = make(rows * 4 * c)
         dattScratch = make(attention)
         targets = .allocate(capacity: rows)
         targets.initialize(repeating: 0, count: rows)

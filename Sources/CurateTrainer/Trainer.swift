@@ -1,3 +1,4 @@
+import COpenBLAS
 import CurateShards
 import Foundation
 
@@ -185,12 +186,13 @@ public final class Trainer {
     /// `torch.nn.utils.clip_grad_norm_` does; returns the norm before.
     private func clipGradients() -> Double {
         let g = model.gradients
-        var sum: Double = 0
-        for x in g { sum += Double(x) * Double(x) }
-        let norm = sum.squareRoot()
+        let norm = sumOfSquares(UnsafePointer(g.baseAddress!), count: g.count).squareRoot()
         if options.gradientClip > 0 {
             let scale = Float(min(1, options.gradientClip / (norm + 1e-6)))
-            if scale < 1 { for i in g.indices { g[i] *= scale } }
+            if scale < 1 {
+                let p = SharedPointer(g.baseAddress!)
+                parallelRows(g.count, cost: 1) { range in vk_scale(p.base + range.lowerBound, range.count, scale) }
+            }
         }
         return norm
     }

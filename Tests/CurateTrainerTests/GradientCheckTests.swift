@@ -42,14 +42,13 @@ import Testing
         let rows = 3, inputs = 4, outputs = 5
         var x = Self.random(rows * inputs, &g), w = Self.random(inputs * outputs, &g), b = Self.random(outputs, &g)
         let dout = Self.random(rows * outputs, &g)
-        let ones = [Float](repeating: 1, count: rows)
         func run(_ x: [Float], _ w: [Float], _ b: [Float]) -> Double {
             var out = [Float](repeating: 0, count: rows * outputs)
             Linear.forward(&out, x, w, b, rows: rows, inputs: inputs, outputs: outputs)
             return Self.dot(out, dout)
         }
         var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count), db = [Float](repeating: 0, count: b.count)
-        Linear.backward(&dx, &dw, &db, dout, x, w, rows: rows, inputs: inputs, outputs: outputs, ones: ones)
+        Linear.backward(&dx, &dw, &db, dout, x, w, rows: rows, inputs: inputs, outputs: outputs)
         let (w0, b0, x0) = (w, b, x)
         #expect(Self.mismatch(dx, Self.numeric(&x) { run($0, w0, b0) }) == nil)
         #expect(Self.mismatch(dw, Self.numeric(&w) { run(x0, $0, b0) }) == nil)
@@ -61,7 +60,6 @@ import Testing
         let rows = 3, c = 6
         var x = Self.random(rows * c, &g), w = Self.random(c, &g), b = Self.random(c, &g)
         let dout = Self.random(rows * c, &g)
-        let ones = [Float](repeating: 1, count: rows)
         var mean = [Float](repeating: 0, count: rows), rstd = [Float](repeating: 0, count: rows)
         func run(_ x: [Float], _ w: [Float], _ b: [Float]) -> Double {
             var out = [Float](repeating: 0, count: rows * c), m = mean, s = rstd
@@ -72,7 +70,7 @@ import Testing
         LayerNorm.forward(&out, &mean, &rstd, x, w, b, rows: rows, c: c)
         var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: c), db = [Float](repeating: 0, count: c)
         var scratch = [Float](repeating: 0, count: rows * c)
-        LayerNorm.backward(&dx, &dw, &db, dout, x, w, mean, rstd, rows: rows, c: c, scratch: &scratch, ones: ones)
+        LayerNorm.backward(&dx, &dw, &db, dout, x, w, mean, rstd, rows: rows, c: c, scratch: &scratch)
         let (w0, b0, x0) = (w, b, x)
         #expect(Self.mismatch(dx, Self.numeric(&x) { run($0, w0, b0) }) == nil)
         #expect(Self.mismatch(dw, Self.numeric(&w) { run(x0, $0, b0) }) == nil)
