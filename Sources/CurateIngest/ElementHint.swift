@@ -11,36 +11,24 @@ enum ElementHint: UInt8 {
     /// Marked up as an article's body (itemprop=articleBody).
     case articleBody
 
-    /// The hint of an element with these attribute values (NUL-terminated; nil when absent).
-    static func of(
-        classes: UnsafePointer<UInt8>?, id: UnsafePointer<UInt8>?, role: UnsafePointer<UInt8>?,
-        itemprop: UnsafePointer<UInt8>?, style: UnsafePointer<UInt8>?, hidden: Bool
-    ) -> ElementHint {
+    /// An attribute's value.
+    typealias Value = UnsafeBufferPointer<UInt8>
+
+    /// The hint of an element with these attribute values (nil when absent).
+    static func of(classes: Value?, id: Value?, role: Value?, itemprop: Value?, style: Value?, hidden: Bool) -> ElementHint {
         if hidden { return .hidden }
         if let style, hidesContent(style) { return .hidden }
         if let role {
-            switch lowercasedWord(role) {
-            case "navigation", "menu", "menubar", "banner", "contentinfo", "complementary", "search", "dialog",
-                 "alertdialog", "tooltip":
-                return .hidden
-            case "main", "article":
-                return .content
-            default:
-                break
-            }
+            if hiddenRoles.contains(where: { isWord(role, $0) }) { return .hidden }
+            if isWord(role, "main") || isWord(role, "article") { return .content }
         }
-        if let itemprop, lowercasedWord(itemprop) == "articlebody" { return .articleBody }
+        if let itemprop, isWord(itemprop, "articlebody") { return .articleBody }
         if let classes, anyWord(of: classes, splitAtPunctuation: false, in: hiddenClasses) != nil { return .hidden }
-        var positive = false
-        for value in [classes, id] {
-            guard let value else { continue }
-            switch anyWord(of: value, splitAtPunctuation: true, in: nameWords) {
-            case .boilerplate?: return .boilerplate
-            case .content?: positive = true
-            default: break
-            }
-        }
-        return positive ? .content : .none
+        let fromClasses = classes.flatMap { anyWord(of: $0, splitAtPunctuation: true, in: nameWords) }
+        if fromClasses == .boilerplate { return .boilerplate }
+        let fromID = id.flatMap { anyWord(of: $0, splitAtPunctuation: true, in: nameWords) }
+        if fromID == .boilerplate { return .boilerplate }
+        return fromClasses == .content || fromID == .content ? .content : .none
     }
 
     /// A word of class names or ids, whole or as the start of a word, and what it says.
@@ -87,20 +75,21 @@ enum ElementHint: UInt8 {
     /// The hint of the first word of `value` that a rule names (a boilerplate word wins over a
     /// content word); words are split at white space, and at anything but ASCII letters and
     /// digits if `splitAtPunctuation`; case is ignored.
-    private static func anyWord(of value: UnsafePointer<UInt8>, splitAtPunctuation: Bool, in table: Rules) -> ElementHint? {
+    private static func anyWord(of value: Value, splitAtPunctuation: Bool, in table: Rules) -> ElementHint? {
         var found: ElementHint?
         var start = 0
         var i = 0
         while true {
-            let b = value[i]
-            let separates = b == 0 || b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
+            let end = i == value.count
+            let b = end ? 0 : value[i]
+            let separates = end || b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
                 || (splitAtPunctuation && !((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)))
             if separates {
-                if i > start, let hint = match(value + start, i - start, table) {
+                if i > start, let hint = match(value.baseAddress! + start, i - start, table) {
                     if hint != .content { return hint }
                     found = hint
                 }
-                if b == 0 { return found }
+                if end { return found }
                 start = i + 1
             }
             i += 1
@@ -121,10 +110,10 @@ enum ElementHint: UInt8 {
     private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
     /// Whether an inline style says `display: none` or `visibility: hidden`.
-    private static func hidesContent(_ style: UnsafePointer<UInt8>) -> Bool {
+    private static func hidesContent(_ style: Value) -> Bool {
         var compact: [UInt8] = []
         var i = 0
-        while style[i] != 0, compact.count < 512 {
+        while i < style.count, compact.count < 512 {
             let b = style[i]
             if b != 0x20, b != 0x09, b != 0x0A, b != 0x0D { compact.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
             i += 1
@@ -138,15 +127,18 @@ enum ElementHint: UInt8 {
         return (0...(haystack.count - n.count)).contains { start in haystack[start..<start + n.count].elementsEqual(n) }
     }
 
-    /// The whole value, trimmed and lowercased.
-    private static func lowercasedWord(_ value: UnsafePointer<UInt8>) -> String {
-        var bytes: [UInt8] = []
-        var i = 0
-        while value[i] != 0, bytes.count < 64 {
-            let b = value[i]
-            if b != 0x20, b != 0x09, b != 0x0A, b != 0x0D, b != 0x0C { bytes.append(lower(b)) }
-            i += 1
+    /// ARIA roles of navigation and of what is not part of the page's text.
+    private static let hiddenRoles: [StaticString] = ["navigation", "menu", "menubar", "banner", "contentinfo",
+                                                      "complementary", "search", "dialog", "alertdialog", "tooltip"]
+
+    /// Whether the value, without white space and lowercased, is `word` (lower case).
+    private static func isWord(_ value: Value, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        var matched = 0
+        for b in value where b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C {
+            guard matched < count, lower(b) == word.utf8Start[matched] else { return false }
+            matched += 1
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return matched == count
     }
 }

@@ -4,25 +4,28 @@ import Glibc
 
 /// A copy of a page without the bytes that libxml2 would read a character at a time only for
 /// the extractor to ignore them: the bodies of `<script>` and `<style>` elements (about half
-/// the bytes of a typical web page) and long values of the attributes that `PageWalker` does
-/// not read (image sources, SVG paths, data attributes: a fifth of what is left).
+/// the bytes of a typical web page) and the attributes that `PageWalker` does not read (links,
+/// image sources, SVG paths, data and event attributes: a third of the parser's time on what is
+/// left).
 ///
 /// A script or style body is elided from the `>` that ends its start tag to the first
 /// `</script` (or `</style`) in any case, where libxml2 ends it in recovery mode. An attribute
-/// value is elided inside its quotes, which then stay, empty. Tags are found the way libxml2's
-/// HTML parser reads them, except that comments are the only other markup recognised; so
-/// `PageWalker` confirms every elision: the parser must report the start tag ending exactly
-/// where `checkpoints` says, with each emptied attribute present and empty. If one is missed,
-/// the page is parsed again whole.
+/// goes from its name to the end of its value; the blanks before it stay. Tags are found the way
+/// libxml2's HTML parser reads them, except that comments are the only other markup recognised;
+/// so `PageWalker` confirms every elision: the parser must report the start tag ending exactly
+/// where `checkpoints` says, with as many attributes as were left in. If one is missed, the page
+/// is parsed again whole. Pages holding a NUL byte, which ends libxml2's reading of a value, are
+/// left whole, as are the attributes of `html`, `head` and `body`: libxml2 reads a misplaced or
+/// repeated one without reporting it.
 struct MarkupElision {
     /// A start tag some of whose bytes were elided.
-    struct Checkpoint {
+    struct Checkpoint: Equatable {
         /// Where the parser stands when it reports the tag: at its `>`, or at the `/` of `/>`.
         let position: Int
         /// Whether the script or style body after the tag was elided.
         let body: Bool
-        /// The names (lower case) of the attributes whose values were emptied.
-        let emptied: [[UInt8]]
+        /// How many attributes the parser reports: the distinct names left in.
+        let attributes: Int
     }
 
     /// The page without the elided bytes.
@@ -30,35 +33,57 @@ struct MarkupElision {
     /// The start tags that lost bytes, in page order, with positions in `bytes`.
     let checkpoints: [Checkpoint]
 
-    /// Bodies and values shorter than this are left in: eliding them saves less than making
-    /// and checking the elision costs (at 16 bytes, a run of the e2e pages took 1% longer).
-    static let shortestElided = 64
-
-    /// The attributes `PageWalker` reads, whose values always stay.
-    private static let readAttributes: [[UInt8]] = ["class", "id", "role", "itemprop", "style", "hidden", "aria-hidden",
-                                                    "lang", "xml:lang", "rel", "href"].map { Array($0.utf8) }
+    /// Bodies shorter than this are left in: eliding them saves less than making and checking
+    /// the elision costs.
+    static let shortestBody = 64
 
     /// The page with its elidable bytes taken out, or nil if it has none worth taking out.
     init?(_ html: UnsafeBufferPointer<UInt8>) {
-        guard let base = html.baseAddress else { return nil }
+        guard let base = html.baseAddress, memchr(base, 0, html.count) == nil else { return nil }
         let n = html.count
         var bytes: [UInt8] = []
         var checkpoints: [Checkpoint] = []
+        var attributes = TagAttributes()
         var copiedUpTo = 0
         var removed = 0
-        /// Copies the page up to `start` and skips it to `end`.
-        func elide(_ start: Int, _ end: Int) {
+        /// Copies the page up to `start`, then `substitute`, and skips the page to `end`.
+        func elide(_ start: Int, _ end: Int, substitute: StaticString = "") {
             if bytes.isEmpty { bytes.reserveCapacity(n) }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: html[copiedUpTo..<start]))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: substitute.utf8Start, count: substitute.utf8CodeUnitCount))
             copiedUpTo = end
-            removed += end - start
+            removed += end - start - substitute.utf8CodeUnitCount
         }
+        /// Takes out all but the first byte of every run of blanks in `start..<end`, text outside `pre`.
+        func collapseBlanks(_ start: Int, _ end: Int) {
+            var j = start
+            while j < end {
+                guard Self.isTextBlank(html[j]) else {
+                    j += 1
+                    continue
+                }
+                let run = j
+                j += 1
+                while j < end, Self.isTextBlank(html[j]) { j += 1 }
+                if j - run > 1 { elide(run + 1, j) }
+            }
+        }
+        let firstPre = Self.firstPre(html)
         var i = 0
+        var inText = true
         while i < n, let found = memchr(base + i, Int32(UInt8(ascii: "<")), n - i) {
             let lt = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if inText { collapseBlanks(i, min(lt, firstPre)) }
+            inText = false
             if Self.matches(html, at: lt + 1, "!--") {
                 guard let end = Self.commentEnd(html, from: lt + 4) else { break }
                 i = end + 3
+                inText = true
+                continue
+            }
+            if let end = Self.endTag(html, at: lt) {
+                i = end + 1
+                inText = true
                 continue
             }
             guard lt + 1 < n, Self.isLetter(html[lt + 1]) else {
@@ -67,23 +92,23 @@ struct MarkupElision {
             }
             var k = lt + 2
             while k < n, Self.isNameCharacter(html[k]) { k += 1 }
-            let name = UnsafeBufferPointer(rebasing: html[(lt + 1)..<k])
-            guard let tag = Self.startTag(html, attributesFrom: k) else {
+            let element = Element(UnsafeBufferPointer(rebasing: html[(lt + 1)..<k]))
+            guard let tag = Self.startTag(html, of: element, attributesFrom: k, noting: &attributes) else {
                 i = k
                 continue
             }
-            var emptied: [[UInt8]] = []
-            for (attribute, value) in tag.longValues where !emptied.contains(attribute) {
-                elide(value.lowerBound, value.upperBound)
-                emptied.append(attribute)
+            if let substitute = tag.substitute {
+                elide(k, tag.selfClosing ? tag.end - 1 : tag.end, substitute: substitute)
+            } else {
+                for range in attributes.removals { elide(range.lowerBound, range.upperBound) }
             }
             i = tag.end + 1
+            inText = true
             let position = (tag.selfClosing ? tag.end - 1 : tag.end) - removed
             var body = false
-            let raw: StaticString? = Self.equalsFolded(name, "script") ? "script" : Self.equalsFolded(name, "style") ? "style" : nil
-            if let raw, !tag.selfClosing {
-                let bodyEnd = Self.closeTag(html, raw, from: tag.end + 1) ?? n
-                if bodyEnd - (tag.end + 1) >= Self.shortestElided, html[tag.end + 1] != UInt8(ascii: "<"),
+            if element == .script || element == .style, !tag.selfClosing {
+                let bodyEnd = Self.closeTag(html, element == .script ? "script" : "style", from: tag.end + 1) ?? n
+                if bodyEnd - (tag.end + 1) >= Self.shortestBody, html[tag.end + 1] != UInt8(ascii: "<"),
                    Self.isPlain(UnsafeBufferPointer(rebasing: html[(tag.end + 1)..<bodyEnd]))
                 {
                     elide(tag.end + 1, bodyEnd)
@@ -91,49 +116,168 @@ struct MarkupElision {
                 }
                 i = bodyEnd
             }
-            if body || !emptied.isEmpty { checkpoints.append(Checkpoint(position: position, body: body, emptied: emptied)) }
+            if body || tag.substitute != nil || !attributes.removals.isEmpty {
+                checkpoints.append(Checkpoint(position: position, body: body, attributes: tag.attributes))
+            }
         }
-        guard !checkpoints.isEmpty else { return nil }
+        if inText, i < n { collapseBlanks(i, min(n, firstPre)) }
+        guard removed > 0 else { return nil }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: html[copiedUpTo..<n]))
         self.bytes = bytes
         self.checkpoints = checkpoints
     }
 
+    /// The elements whose attributes or bodies are treated apart.
+    private enum Element {
+        case script, style, link, keptWhole, other
+
+        init(_ name: UnsafeBufferPointer<UInt8>) {
+            self = if MarkupElision.equalsFolded(name, "script") { .script }
+                else if MarkupElision.equalsFolded(name, "style") { .style }
+                else if MarkupElision.equalsFolded(name, "link") { .link }
+                else if MarkupElision.equalsFolded(name, "html") || MarkupElision.equalsFolded(name, "head")
+                    || MarkupElision.equalsFolded(name, "body") { .keptWhole }
+                else { .other }
+        }
+    }
+
+    /// The attributes that `PageWalker` reads: those of `ElementHint`, and a link's `rel` and
+    /// `href` (it reads `lang` only on `html`, whose attributes all stay).
+    private enum ReadAttribute: Int {
+        case classes, id, role, itemprop, style, hidden, ariaHidden, rel, href
+
+        init?(_ name: UnsafeBufferPointer<UInt8>, of element: Element) {
+            let read: ReadAttribute? = switch name.count {
+            case 2: MarkupElision.equalsFolded(name, "id") ? .id : nil
+            case 3: element == .link && MarkupElision.equalsFolded(name, "rel") ? .rel : nil
+            case 4: MarkupElision.equalsFolded(name, "role") ? .role
+                : element == .link && MarkupElision.equalsFolded(name, "href") ? .href : nil
+            case 5: MarkupElision.equalsFolded(name, "class") ? .classes : MarkupElision.equalsFolded(name, "style") ? .style : nil
+            case 6: MarkupElision.equalsFolded(name, "hidden") ? .hidden : nil
+            case 8: MarkupElision.equalsFolded(name, "itemprop") ? .itemprop : nil
+            case 11: MarkupElision.equalsFolded(name, "aria-hidden") ? .ariaHidden : nil
+            default: nil
+            }
+            guard let read else { return nil }
+            self = read
+        }
+    }
+
+    /// What `startTag` notes of a tag's attributes, kept between tags to reuse its storage.
+    private struct TagAttributes {
+        /// The attributes to take out, from name to end of value.
+        var removals: [Range<Int>] = []
+        /// The value of each `ReadAttribute` as libxml2 keeps it: the first one given.
+        var values = [Range<Int>?](repeating: nil, count: 9)
+        /// Bits of the `ReadAttribute`s present.
+        var present: UInt16 = 0
+        /// Whether a value read holds a character reference or a carriage return, which libxml2
+        /// would not pass on as written.
+        var rewritten = false
+
+        mutating func reset() {
+            removals.removeAll(keepingCapacity: true)
+            present = 0
+            rewritten = false
+        }
+
+        /// The hint of the element, if it can be known from the attributes as written.
+        func hint(in html: UnsafeBufferPointer<UInt8>) -> ElementHint? {
+            guard !rewritten else { return nil }
+            func value(_ attribute: ReadAttribute) -> ElementHint.Value? {
+                guard present & 1 << attribute.rawValue != 0, let range = values[attribute.rawValue] else { return nil }
+                return UnsafeBufferPointer(rebasing: html[range])
+            }
+            var hidden = present & 1 << ReadAttribute.hidden.rawValue != 0
+            if let aria = value(.ariaHidden), MarkupElision.equalsFolded(aria, "true") { hidden = true }
+            return ElementHint.of(classes: value(.classes), id: value(.id), role: value(.role), itemprop: value(.itemprop),
+                                  style: value(.style), hidden: hidden)
+        }
+    }
+
+    /// The attributes that give an element `hint` in `PageWalker`, standing for all of the
+    /// element's attributes.
+    private static func substitute(for hint: ElementHint) -> StaticString {
+        switch hint {
+        case .none: ""
+        case .hidden: " hidden"
+        case .boilerplate: " class='nav'"
+        case .content: " class='content'"
+        case .articleBody: " itemprop='articlebody'"
+        }
+    }
+
     /// A start tag as libxml2 reads it from the end of its name: where it ends (its `>`),
-    /// whether it ends with `/>`, and its quoted values worth eliding with their attributes'
-    /// names. Nil when the tag is not one libxml2 reads the same simple way.
-    private static func startTag(_ html: UnsafeBufferPointer<UInt8>, attributesFrom start: Int)
-        -> (end: Int, selfClosing: Bool, longValues: [([UInt8], Range<Int>)])?
+    /// whether it ends with `/>`, and how many distinct attributes the parser will report once
+    /// the elision is made. The elision is `substitute` in place of all the attributes when the
+    /// element's hint can be known from them (then `PageWalker` finds the same hint from the
+    /// substitute), else `attributes.removals`, the attributes it does not read. Nil when the tag
+    /// is not one libxml2 reads the same simple way.
+    private static func startTag(_ html: UnsafeBufferPointer<UInt8>, of element: Element, attributesFrom start: Int,
+                                 noting attributes: inout TagAttributes)
+        -> (end: Int, selfClosing: Bool, attributes: Int, substitute: StaticString?)?
     {
         let n = html.count
         var k = start
-        var longValues: [([UInt8], Range<Int>)] = []
+        attributes.reset()
+        var any = false
         while true {
             while k < n, isBlank(html[k]) { k += 1 }
             guard k < n else { return nil }
-            if html[k] == UInt8(ascii: ">") { return (k, false, longValues) }
-            if html[k] == UInt8(ascii: "/"), k + 1 < n, html[k + 1] == UInt8(ascii: ">") { return (k + 1, true, longValues) }
-            guard isLetter(html[k]) else { return nil }
+            let selfClosing = html[k] == UInt8(ascii: "/") && k + 1 < n && html[k + 1] == UInt8(ascii: ">")
+            if html[k] == UInt8(ascii: ">") || selfClosing {
+                let end = selfClosing ? k + 1 : k
+                if any, element == .other || element == .script || element == .style, let hint = attributes.hint(in: html) {
+                    let substitute = Self.substitute(for: hint)
+                    return (end, selfClosing, substitute.utf8CodeUnitCount == 0 ? 0 : 1, substitute)
+                }
+                return (end, selfClosing, attributes.present.nonzeroBitCount, nil)
+            }
+            any = true
+            guard isAttributeNameStart(html[k]) else {
+                // Not a name: libxml2 skips to the next blank or the end of the tag.
+                while k < n, !isBlank(html[k]), html[k] != UInt8(ascii: ">"),
+                      html[k] != UInt8(ascii: "/") || k + 1 == n || html[k + 1] != UInt8(ascii: ">") { k += 1 }
+                continue
+            }
             let nameStart = k
             while k < n, isNameCharacter(html[k]) { k += 1 }
-            let nameEnd = k
-            while k < n, isBlank(html[k]) { k += 1 }
-            guard k < n, html[k] == UInt8(ascii: "=") else { continue }
-            k += 1
-            while k < n, isBlank(html[k]) { k += 1 }
-            guard k < n else { return nil }
-            let quote = html[k]
-            if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                guard let found = memchr(html.baseAddress! + k + 1, Int32(quote), n - k - 1) else { return nil }
-                let close = html.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                let value = (k + 1)..<close
-                if value.count >= shortestElided, memchr(html.baseAddress! + value.lowerBound, 0, value.count) == nil {
-                    let name = html[nameStart..<nameEnd].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-                    if !readAttributes.contains(name) { longValues.append((name, value)) }
+            // libxml2 cuts names at 100 bytes and reads the rest as another attribute.
+            guard k - nameStart < 100 else { return nil }
+            let name = UnsafeBufferPointer(rebasing: html[nameStart..<k])
+            var value: Range<Int>?
+            var j = k
+            while j < n, isBlank(html[j]) { j += 1 }
+            if j < n, html[j] == UInt8(ascii: "=") {
+                j += 1
+                while j < n, isBlank(html[j]) { j += 1 }
+                guard j < n else { return nil }
+                let quote = html[j]
+                if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+                    guard let found = memchr(html.baseAddress! + j + 1, Int32(quote), n - j - 1) else { return nil }
+                    let close = html.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    value = (j + 1)..<close
+                    j = close + 1
+                } else {
+                    let valueStart = j
+                    while j < n, !isBlank(html[j]), html[j] != UInt8(ascii: ">") { j += 1 }
+                    value = valueStart..<j
                 }
-                k = close + 1
-            } else {
-                while k < n, !isBlank(html[k]), html[k] != UInt8(ascii: ">") { k += 1 }
+                k = j
+            }
+            guard element != .keptWhole else { continue }
+            guard let read = ReadAttribute(name, of: element) else {
+                attributes.removals.append(nameStart..<k)
+                continue
+            }
+            let bit: UInt16 = 1 << read.rawValue
+            guard attributes.present & bit == 0 else { continue }
+            attributes.present |= bit
+            attributes.values[read.rawValue] = value
+            if let value, memchr(html.baseAddress! + value.lowerBound, Int32(UInt8(ascii: "&")), value.count) != nil
+                || memchr(html.baseAddress! + value.lowerBound, 0x0D, value.count) != nil
+            {
+                attributes.rewritten = true
             }
         }
     }
@@ -159,7 +303,37 @@ struct MarkupElision {
 
     private static func isBlank(_ byte: UInt8) -> Bool { classes[Int(byte)] & blank != 0 }
     private static func isLetter(_ byte: UInt8) -> Bool { classes[Int(byte)] & letter != 0 }
+    /// libxml2 starts an attribute name with a letter, `_`, `:` or `.`.
+    private static func isAttributeNameStart(_ byte: UInt8) -> Bool {
+        isLetter(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
+    }
     private static func isNameCharacter(_ byte: UInt8) -> Bool { classes[Int(byte)] & nameCharacter != 0 }
+
+    /// The white space that `PageWalker` collapses outside `pre`.
+    private static func isTextBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
+    }
+
+    /// The offset of the first `<pre` in any case (the page's length if none): blanks are
+    /// collapsed only before it.
+    private static func firstPre(_ html: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = 0
+        while i < html.count, let found = memchr(html.baseAddress! + i, Int32(UInt8(ascii: "<")), html.count - i) {
+            let lt = html.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if matchesFolded(html, at: lt + 1, "pre") { return lt }
+            i = lt + 1
+        }
+        return html.count
+    }
+
+    /// The offset of the `>` of the end tag at `lt` (`</`, a name, blanks), nil if there is none.
+    private static func endTag(_ html: UnsafeBufferPointer<UInt8>, at lt: Int) -> Int? {
+        guard lt + 2 < html.count, html[lt + 1] == UInt8(ascii: "/"), isLetter(html[lt + 2]) else { return nil }
+        var k = lt + 3
+        while k < html.count, isNameCharacter(html[k]) { k += 1 }
+        while k < html.count, isBlank(html[k]) { k += 1 }
+        return k < html.count && html[k] == UInt8(ascii: ">") ? k : nil
+    }
 
     /// The offset of the first `</` followed by `name` in any case, from `start`.
     private static func closeTag(_ html: UnsafeBufferPointer<UInt8>, _ name: StaticString, from start: Int) -> Int? {

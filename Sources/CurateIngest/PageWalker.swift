@@ -1,4 +1,7 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a page with libxml2's HTML parser in streaming (SAX) mode, so that no tree is built
 /// and any depth of nesting is safe, and splits its visible text into blocks with white space
@@ -114,7 +117,7 @@ struct PageWalker {
     }
 
     /// Counts the next checkpoint as confirmed if this start tag is where it says, a script or
-    /// style element if its body was elided, with its emptied attributes present and empty.
+    /// style element if its body was elided, with as many attributes as it says.
     private mutating func confirmElision(_ name: UnsafePointer<UInt8>, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
                                          at position: Int)
     {
@@ -122,16 +125,9 @@ struct PageWalker {
         guard position == checkpoint.position,
               !checkpoint.body || Self.equals(name, "script") || Self.equals(name, "style")
         else { return }
-        for emptied in checkpoint.emptied {
-            var k = 0
-            var found = false
-            while let attributes, let attribute = attributes[k] {
-                if let value = attributes[k + 1], value[0] == 0, Self.equals(attribute, emptied) { found = true }
-                k += 2
-            }
-            guard found else { return }
-        }
-        confirmedElisions += 1
+        var count = 0
+        while let attributes, attributes[2 * count] != nil { count += 1 }
+        if count == checkpoint.attributes { confirmedElisions += 1 }
     }
 
     /// The walker of a parser context given to a SAX callback.
@@ -199,7 +195,8 @@ struct PageWalker {
         }
         let hint = tag == .html || tag == .body
             ? .none
-            : ElementHint.of(classes: classes, id: id, role: role, itemprop: itemprop, style: style, hidden: hidden)
+            : ElementHint.of(classes: Self.value(classes), id: Self.value(id), role: Self.value(role),
+                             itemprop: Self.value(itemprop), style: Self.value(style), hidden: hidden)
         if (hint == .hidden && !tag.closesLate) || (hint == .boilerplate && !tag.isBlock) {
             skipDepth = 1
             return
@@ -415,13 +412,12 @@ struct PageWalker {
         return collapsed(UnsafeBufferPointer(start: value, count: n))
     }
 
-    /// Whether the NUL-terminated `name` is `literal`, ASCII case ignored in `name`.
-    /// Whether the NUL-terminated `name` is `bytes`.
-    private static func equals(_ name: UnsafePointer<UInt8>, _ bytes: [UInt8]) -> Bool {
-        for (i, byte) in bytes.enumerated() where name[i] != byte { return false }
-        return name[bytes.count] == 0
+    /// A NUL-terminated attribute value as a buffer.
+    private static func value(_ value: UnsafePointer<UInt8>?) -> ElementHint.Value? {
+        value.map { ElementHint.Value(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))) }
     }
 
+    /// Whether the NUL-terminated `name` is `literal`, ASCII case ignored in `name`.
     private static func equals(_ name: UnsafePointer<UInt8>, _ literal: StaticString) -> Bool {
         let bytes = literal.utf8Start
         for i in 0..<literal.utf8CodeUnitCount {
