@@ -178,8 +178,7 @@ final class ScalarTable: @unchecked Sendable {
         var kinds = [UInt32?](repeating: ScalarTable.copy, count: 0x110000)
         var pending: [UInt32] = []
         var lowered = ""
-        // Past U+323AF only tags and variation selectors are assigned outside private use.
-        for value in Array(UInt32(0)..<0x32400) + Array(UInt32(0xE0000)..<0xE0200) {
+        for value in AssignedScalars.ranges.joined() {
             guard let scalar = Unicode.Scalar(value) else { continue }
             if ScalarTable.isUnifiedIdeograph(value) { continue }
             if value < 9 || (value > 10 && value < 32) || (value >= 127 && value < 160) {

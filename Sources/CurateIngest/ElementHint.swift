@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What an element's attributes (class, id, role, itemprop, hidden, aria-hidden, style) say
 /// about the text inside it.
 enum ElementHint: UInt8 {
@@ -111,20 +115,25 @@ enum ElementHint: UInt8 {
 
     /// Whether an inline style says `display: none` or `visibility: hidden`.
     private static func hidesContent(_ style: Value) -> Bool {
-        var compact: [UInt8] = []
-        var i = 0
-        while i < style.count, compact.count < 512 {
-            let b = style[i]
-            if b != 0x20, b != 0x09, b != 0x0A, b != 0x0D { compact.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
-            i += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { compact in
+            var count = 0
+            for b in style where b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
+                guard count < 512 else { break }
+                compact[count] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                count += 1
+            }
+            let written = UnsafeBufferPointer(rebasing: compact[0..<count])
+            return contains(written, "display:none") || contains(written, "visibility:hidden")
         }
-        return contains(compact, "display:none") || contains(compact, "visibility:hidden")
     }
 
-    private static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        guard haystack.count >= n.count else { return false }
-        return (0...(haystack.count - n.count)).contains { start in haystack[start..<start + n.count].elementsEqual(n) }
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        let n = needle.utf8CodeUnitCount
+        guard haystack.count >= n else { return false }
+        for start in 0...(haystack.count - n) where memcmp(haystack.baseAddress! + start, needle.utf8Start, n) == 0 {
+            return true
+        }
+        return false
     }
 
     /// ARIA roles of navigation and of what is not part of the page's text.

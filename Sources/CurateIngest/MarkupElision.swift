@@ -175,6 +175,10 @@ struct MarkupElision {
         /// would not pass on as written.
         var rewritten = false
 
+        /// The hints of class values met before on the page, for elements whose only attribute
+        /// read is `class` (most of them, with a few values coming back): slots by hash.
+        var classHints = [(hash: UInt64, value: Range<Int>, hint: ElementHint)?](repeating: nil, count: 64)
+
         mutating func reset() {
             removals.removeAll(keepingCapacity: true)
             present = 0
@@ -182,8 +186,21 @@ struct MarkupElision {
         }
 
         /// The hint of the element, if it can be known from the attributes as written.
-        func hint(in html: UnsafeBufferPointer<UInt8>) -> ElementHint? {
+        mutating func hint(in html: UnsafeBufferPointer<UInt8>) -> ElementHint? {
             guard !rewritten else { return nil }
+            if present == 1 << ReadAttribute.classes.rawValue, let range = values[ReadAttribute.classes.rawValue] {
+                let value = UnsafeBufferPointer(rebasing: html[range])
+                let hash = Self.hash(value)
+                let slot = Int(truncatingIfNeeded: hash >> 58)
+                if let known = classHints[slot], known.hash == hash, known.value.count == range.count,
+                   memcmp(html.baseAddress! + known.value.lowerBound, value.baseAddress!, range.count) == 0
+                {
+                    return known.hint
+                }
+                let hint = ElementHint.of(classes: value, id: nil, role: nil, itemprop: nil, style: nil, hidden: false)
+                classHints[slot] = (hash, range, hint)
+                return hint
+            }
             func value(_ attribute: ReadAttribute) -> ElementHint.Value? {
                 guard present & 1 << attribute.rawValue != 0, let range = values[attribute.rawValue] else { return nil }
                 return UnsafeBufferPointer(rebasing: html[range])
@@ -192,6 +209,24 @@ struct MarkupElision {
             if let aria = value(.ariaHidden), MarkupElision.equalsFolded(aria, "true") { hidden = true }
             return ElementHint.of(classes: value(.classes), id: value(.id), role: value(.role), itemprop: value(.itemprop),
                                   style: value(.style), hidden: hidden)
+        }
+
+        /// A hash of the bytes, eight at a time.
+        private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            var h = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
+            var i = 0
+            while i + 8 <= bytes.count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                i += 8
+            }
+            var tail: UInt64 = 0
+            while i < bytes.count {
+                tail = tail << 8 | UInt64(bytes[i])
+                i += 1
+            }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            return h ^ h >> 29
         }
     }
 

@@ -1,3 +1,5 @@
+import CurateCore
+
 /// The Unicode classes the split patterns test, as bits of one byte per scalar.
 ///
 /// `letter` is \p{L}, `number` \p{N}, `space` \s (White_Space); `upper` is o200k's
@@ -22,10 +24,16 @@ enum ScalarClass {
     private static func build() -> ([UInt16], [UInt8]) {
         let blockSize = 1 << blockBits
         var index = [UInt16](repeating: 0, count: 0x110000 >> blockBits)
-        var blocks: [UInt8] = []
-        var seen: [[UInt8]: UInt16] = [:]
+        // Block 0 has no class: unassigned and private-use scalars all point to it.
+        var blocks = [UInt8](repeating: 0, count: blockSize)
+        var seen: [[UInt8]: UInt16] = [blocks: 0]
         var block = [UInt8](repeating: 0, count: blockSize)
         for b in 0..<index.count {
+            let first = UInt32(b << blockBits)
+            guard AssignedScalars.ranges.contains(where: { $0.contains(first) }) else {
+                index[b] = 0
+                continue
+            }
             for k in 0..<blockSize {
                 let value = UInt32(b << blockBits | k)
                 block[k] = Unicode.Scalar(value).map(classes) ?? 0
