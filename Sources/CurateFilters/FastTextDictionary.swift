@@ -23,6 +23,8 @@ public final class FastTextDictionary: @unchecked Sendable {
     let minn: Int
     let maxn: Int
     let bucket: UInt32
+    /// ⌈2⁶⁴ / bucket⌉, for the remainder by `bucket` without a division (`bucketOf`).
+    private let bucketReciprocal: UInt64
     let wordNgrams: Int
     /// -1: not pruned; 0: pruned of every n-gram; otherwise the number of n-gram buckets kept.
     let prunedSize: Int64
@@ -80,6 +82,7 @@ public final class FastTextDictionary: @unchecked Sendable {
         minn = args.minn
         maxn = args.maxn
         bucket = UInt32(args.bucket)
+        bucketReciprocal = bucket > 1 ? UInt64.max / UInt64(bucket) + 1 : 0
         wordNgrams = args.wordNgrams
         if bucket == 0, maxn > 0 || wordNgrams > 1 {
             throw FastTextModelError("args.bucket is 0 but the model uses \(maxn > 0 ? "character" : "word") n-grams")
@@ -184,6 +187,13 @@ public final class FastTextDictionary: @unchecked Sendable {
         return UnsafeBufferPointer(rebasing: wordRows[start..<Int(wordRowStart[Int(id) + 1])])
     }
 
+    /// `hash % bucket`, by a multiplication (exact for every 32-bit hash, Lemire's method).
+    @inline(__always)
+    func bucketOf(_ hash: UInt32) -> UInt32 {
+        guard bucket > 1 else { return 0 }
+        return UInt32(truncatingIfNeeded: (bucketReciprocal &* UInt64(hash)).multipliedFullWidth(by: UInt64(bucket)).high)
+    }
+
     /// The input row of n-gram bucket `id`, or -1 when the model pruned it away.
     @inline(__always)
     func ngramRow(_ id: Int32) -> Int32 {
@@ -217,7 +227,7 @@ public final class FastTextDictionary: @unchecked Sendable {
                     j += 1
                 }
                 if n >= minn, !(n == 1 && (i == 0 || j == count)) {
-                    let row = ngramRow(Int32(bitPattern: h % bucket))
+                    let row = ngramRow(Int32(bitPattern: bucketOf(h)))
                     if row >= 0 { body(row) }
                 }
                 n += 1
