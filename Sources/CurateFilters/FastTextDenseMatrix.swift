@@ -29,6 +29,20 @@ final class FastTextDenseMatrix: FastTextMatrix, @unchecked Sendable {
         for j in 0..<columns { vector[j] += source[j] }
     }
 
+    /// The same sums as `addRow` row by row; with 16 columns (lid.176's), `vector` stays in
+    /// registers between rows.
+    @inline(__always)
+    func addRows(_ rows: UnsafeBufferPointer<Int32>, to vector: UnsafeMutablePointer<Float>) {
+        guard columns == 16 else {
+            for row in rows { addRow(Int(row), to: vector) }
+            return
+        }
+        let base = UnsafeRawPointer(data.baseAddress!)
+        var sum = UnsafeRawPointer(vector).loadUnaligned(as: SIMD16<Float>.self)
+        for row in rows { sum += base.loadUnaligned(fromByteOffset: Int(row) &* 64, as: SIMD16<Float>.self) }
+        UnsafeMutableRawPointer(vector).storeBytes(of: sum, as: SIMD16<Float>.self)
+    }
+
     @inline(__always)
     func dotRow(_ row: Int, _ vector: UnsafePointer<Float>) -> Float {
         let source = data.baseAddress! + row * columns

@@ -8,6 +8,14 @@ protocol FastTextMatrix: Sendable {
     func addRow(_ row: Int, to vector: UnsafeMutablePointer<Float>)
     /// The dot product of `row` with `vector`.
     func dotRow(_ row: Int, _ vector: UnsafePointer<Float>) -> Float
+    /// `vector += row` for each of `rows` in order.
+    func addRows(_ rows: UnsafeBufferPointer<Int32>, to vector: UnsafeMutablePointer<Float>)
+}
+
+extension FastTextMatrix {
+    func addRows(_ rows: UnsafeBufferPointer<Int32>, to vector: UnsafeMutablePointer<Float>) {
+        for row in rows { addRow(Int(row), to: vector) }
+    }
 }
 
 /// Reads a matrix as fastText saved it: product-quantized when `quantized`, else dense.

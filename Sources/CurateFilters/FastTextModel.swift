@@ -20,6 +20,8 @@ public final class FastTextModel: Sendable {
     private let output: any FastTextMatrix
     private let tree: FastTextHuffmanTree?
     private let sigmoid = FastTextSigmoid()
+    /// Names this model's `FastTextTokenCache` in each thread (unique, unlike its address).
+    private let cacheNumber = FastTextTokenCache.newModelNumber()
 
     /// Loads the model at `path`.
     public convenience init(contentsOf path: String) throws(FastTextModelError) {
@@ -168,31 +170,55 @@ public final class FastTextModel: Sendable {
         var hashes = 0
         let keepHashes = dictionary.wordNgrams > 1
 
+        /// Calls `body` with each input row of a token, in fastText's order; false when the token
+        /// is a label, which counts for nothing.
+        func forEachRow(_ token: UnsafePointer<UInt8>, _ count: Int, hash h: UInt32, _ body: (Int32) -> Void) -> Bool {
+            let id = dictionary.find(token, count, hash: h)
+            if id >= 0 {
+                guard id < dictionary.wordCount else { return false }
+                for row in dictionary.rows(ofWord: id) { body(row) }
+                return true
+            }
+            if count >= 9, memcmp(token, FastTextDictionary.labelPrefix, 9) == 0 { return false }
+            if !(count == 4 && token[0] == 0x3C && token[1] == 0x2F && token[2] == 0x73 && token[3] == 0x3E) {
+                scratch[0] = 0x3C
+                (scratch + 1).update(from: token, count: count)
+                scratch[count + 1] = 0x3E
+                dictionary.forEachNgramRow(scratch, count + 2, body)
+            }
+            return true
+        }
+
+        // Without word n-grams a token's rows are all it adds: they are kept per thread.
+        let cache = keepHashes ? nil : FastTextTokenCache.current(cacheNumber)
+
         /// Adds the rows of one token; true when it is `</s>`, which ends the line.
         func add(_ token: UnsafePointer<UInt8>, _ count: Int) -> Bool {
             let h = FastTextDictionary.hash(token, count)
-            let id = dictionary.find(token, count, hash: h)
             let isEnd = count == 4 && token[0] == 0x3C && token[1] == 0x2F && token[2] == 0x73 && token[3] == 0x3E
-            if id >= 0 {
-                guard id < dictionary.wordCount else { return isEnd }
-                let wordRows = dictionary.rows(ofWord: id)
-                for row in wordRows { input.addRow(Int(row), to: hidden) }
-                rows += wordRows.count
-            } else {
-                if count >= 9, memcmp(token, FastTextDictionary.labelPrefix, 9) == 0 { return isEnd }
-                if !isEnd {
-                    scratch[0] = 0x3C
-                    (scratch + 1).update(from: token, count: count)
-                    scratch[count + 1] = 0x3E
-                    dictionary.forEachNgramRow(scratch, count + 2) { row in
-                        input.addRow(Int(row), to: hidden)
-                        rows += 1
-                    }
+            guard let cache else {
+                let isWord = forEachRow(token, count, hash: h) { row in
+                    input.addRow(Int(row), to: hidden)
+                    rows += 1
                 }
+                if isWord {
+                    wordHashes[hashes] = Int32(bitPattern: h)
+                    hashes += 1
+                }
+                return isEnd
             }
-            if keepHashes {
-                wordHashes[hashes] = Int32(bitPattern: h)
-                hashes += 1
+            let found = cache.pointee.withRows(of: token, count, hash: h) { cached in
+                input.addRows(cached, to: hidden)
+                rows += cached.count
+            }
+            if !found {
+                cache.pointee.begin()
+                _ = forEachRow(token, count, hash: h) { row in
+                    input.addRow(Int(row), to: hidden)
+                    rows += 1
+                    cache.pointee.append(row)
+                }
+                cache.pointee.commit(token, count, hash: h)
             }
             return isEnd
         }
