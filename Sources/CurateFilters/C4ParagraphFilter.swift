@@ -60,17 +60,19 @@ public struct C4ParagraphFilter: Stage {
             return isLong(base + start, end - start)
         }
         let newline = SIMD16<UInt8>(repeating: 0x0A)
-        /// Whether the 64 bytes at `i` hold a newline, with the newlines added to `lanes`
-        /// (a true lane of a compare is all ones: subtracting it adds one).
-        @inline(__always) func scan(_ i: Int, _ lanes: inout SIMD16<UInt8>) -> Bool {
+        /// Per lane of 16 bytes, minus the newlines among the 64 bytes at `i` (a true lane of a
+        /// compare is all ones): 0 in every lane exactly when there is none.
+        @inline(__always) func scan(_ i: Int) -> SIMD16<UInt8> {
             let a = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .== newline
             let b = raw.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self) .== newline
             let c = raw.loadUnaligned(fromByteOffset: i &+ 32, as: SIMD16<UInt8>.self) .== newline
             let d = raw.loadUnaligned(fromByteOffset: i &+ 48, as: SIMD16<UInt8>.self) .== newline
-            lanes &-= unsafeBitCast(a, to: SIMD16<UInt8>.self) &+ unsafeBitCast(b, to: SIMD16<UInt8>.self)
+            return unsafeBitCast(a, to: SIMD16<UInt8>.self) &+ unsafeBitCast(b, to: SIMD16<UInt8>.self)
                 &+ unsafeBitCast(c, to: SIMD16<UInt8>.self) &+ unsafeBitCast(d, to: SIMD16<UInt8>.self)
-            let any = unsafeBitCast(a .| b .| c .| d, to: SIMD2<UInt64>.self)
-            return any[0] | any[1] != 0
+        }
+        @inline(__always) func hasNewline(_ negated: SIMD16<UInt8>) -> Bool {
+            let halves = unsafeBitCast(negated, to: SIMD2<UInt64>.self)
+            return halves[0] | halves[1] != 0
         }
         /// Follows the run of blocks without a newline past the block at `i`; false when
         /// enough long lines are found.
@@ -93,7 +95,9 @@ public struct C4ParagraphFilter: Stage {
             var lanes = SIMD16<UInt8>()
             let stop = min(n, i &+ 31 &* 2 &* block)
             while i &+ 2 &* block <= stop {
-                let first = scan(i, &lanes), second = scan(i &+ block, &lanes)
+                let firstCount = scan(i), secondCount = scan(i &+ block)
+                lanes &-= firstCount &+ secondCount
+                let first = hasNewline(firstCount), second = hasNewline(secondCount)
                 // Mostly both blocks end lines too short to count: nothing to follow.
                 if first, second, run < wholeBlocks {
                     run = 0
@@ -106,9 +110,9 @@ public struct C4ParagraphFilter: Stage {
             lines &+= Self.byteSum(halves[0]) &+ Self.byteSum(halves[1])
         }
         if i &+ block <= n {
-            var lanes = SIMD16<UInt8>()
-            let found = scan(i, &lanes)
-            let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
+            let count = scan(i)
+            let found = hasNewline(count)
+            let halves = unsafeBitCast(SIMD16<UInt8>() &- count, to: SIMD2<UInt64>.self)
             lines &+= Self.byteSum(halves[0]) &+ Self.byteSum(halves[1])
             if !step(i, newline: found) { return (lines, long) }
             i &+= block
