@@ -79,6 +79,43 @@ static inline cparagraph_counts count_blocks(const uint8_t *text, size_t n, size
     return counts;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HIGH_BITS UINT64_C(0x8080808080808080)
+
+/// Bit k of the result for byte k of `word` whose top bit is set in `high` (only top bits).
+static inline uint64_t gather_bytes(uint64_t high) {
+    // Each byte's bit moved to bit 0, then all eight summed into the top byte, byte k at bit k.
+    return ((high >> 7) * UINT64_C(0x0102040810204080)) >> 56;
+}
+
+static inline uint64_t load_word(const uint8_t *p) {
+    uint64_t word;
+    memcpy(&word, p, 8);
+    return word;
+}
+
+static uint64_t newlines_portable(const uint8_t *p) {
+    uint64_t m = 0;
+    for (int k = 0; k < 8; k++) {
+        uint64_t x = load_word(p + 8 * k) ^ UINT64_C(0x0A0A0A0A0A0A0A0A);
+        // A byte's top bit ends up set exactly when the byte is zero: no carry crosses bytes.
+        uint64_t zero = ~(((x & ~HIGH_BITS) + ~HIGH_BITS) | x) & HIGH_BITS;
+        m |= gather_bytes(zero) << (8 * k);
+    }
+    return m;
+}
+
+static uint64_t lead_portable(const uint8_t *p) {
+    uint64_t m = 0;
+    for (int k = 0; k < 8; k++) {
+        uint64_t word = load_word(p + 8 * k);
+        // A continuation byte, 10xxxxxx: its bit 7 set and bit 6 (shifted onto bit 7) not.
+        uint64_t continuation = word & ~(word << 1) & HIGH_BITS;
+        m |= gather_bytes(~continuation & HIGH_BITS) << (8 * k);
+    }
+    return m;
+}
+#else
 static uint64_t newlines_portable(const uint8_t *p) {
     uint64_t m = 0;
     for (int k = 0; k < 64; k++) m |= (uint64_t)(p[k] == '\n') << k;
@@ -90,6 +127,7 @@ static uint64_t lead_portable(const uint8_t *p) {
     for (int k = 0; k < 64; k++) m |= (uint64_t)((p[k] & 0xC0) != 0x80) << k;
     return m;
 }
+#endif
 
 // Long lines are few: their test stays out of the block loop.
 __attribute__((noinline))

@@ -6,7 +6,7 @@
 
 /// An implementation of `cparagraph_count`; each gives the same counts.
 typedef enum {
-    /// Plain C, a byte at a time: any CPU.
+    /// Plain C, eight bytes at a time in a 64-bit word: any CPU.
     CPARAGRAPH_PORTABLE = 0,
     /// 16 bytes at a time (x86-64's baseline).
     CPARAGRAPH_SSE2 = 1,
