@@ -30,10 +30,13 @@ let package = Package(
         // The MinHash permute-and-min kernel: AVX-512 / AVX2 / portable C, chosen at run time.
         .target(name: "CMinHash"),
 
+        // c4_paragraph's line counting: AVX-512 / AVX2 / SSE2 / portable C, chosen at run time.
+        .target(name: "CParagraph"),
+
         .target(name: "CurateCore"),
         .target(name: "CurateIO", dependencies: ["CurateCore", "CZstd", "CZlib", "CDeflate", "CBzip2", "CLzma", "CCrypto"]),
         .target(name: "CurateIngest", dependencies: ["CurateCore", "CurateIO", "CLibXML2"]),
-        .target(name: "CurateFilters", dependencies: ["CurateCore"]),
+        .target(name: "CurateFilters", dependencies: ["CurateCore", "CParagraph"]),
         .target(name: "CurateDedup", dependencies: ["CurateCore", "CurateIO", "CXXHash", "CMinHash"]),
         .target(name: "CurateTokenizer", dependencies: ["CurateCore", "CurateIO"]),
         .target(name: "CurateShards", dependencies: ["CurateCore", "CurateIO", "CurateTokenizer", "CZstd", "CXXHash"]),

@@ -1,3 +1,4 @@
+import CParagraph
 import CurateCore
 #if canImport(Glibc)
 import Glibc
@@ -29,101 +30,23 @@ public struct C4ParagraphFilter: Stage {
 
     public func process(_ document: inout Document) -> Verdict {
         let (lines, long) = document.text.withUnsafeBufferPointer { text in
-            minParagraphLength >= 2 * Self.block - 1 ? countByBlocks(text) : countLineByLine(text)
+            minParagraphLength >= 64 ? countByBlocks(text) : countLineByLine(text)
         }
         // Lines are at least as many as long lines.
         if long >= minParagraphs { return .keep }
         return .drop(reason: "c4_paragraph:too_few_paragraphs", metrics: [Metric("lines", Double(lines)), Metric("long_lines", Double(long))])
     }
 
-    /// The bytes of a block of ``countByBlocks(_:)``.
-    private static let block = 64
+    /// The line-counting kernel for this CPU.
+    private let kernel = cparagraph_best_kernel()
 
-    /// The lines and the long lines of `text`, when a long line spans at least one whole block
-    /// of 64 bytes (from the start of the text): newlines are counted a block at a time, and a
-    /// line is measured only when it spans enough blocks without a newline. Counting stops
-    /// once `minParagraphs` long lines are found (the lines counted then are not all).
+    /// The lines and the long lines of `text`, 64 bytes at a time (by the C kernel, whose
+    /// vectors this CPU has), when `minParagraphLength` is at least 64. Counting stops once
+    /// `minParagraphs` long lines are found (the lines counted then are not all).
     private func countByBlocks(_ text: UnsafeBufferPointer<UInt8>) -> (lines: Int, long: Int) {
         guard let base = text.baseAddress else { return (1, 0) }
-        let raw = UnsafeRawPointer(base)
-        let n = text.count, block = Self.block
-        // A line of `minParagraphLength` bytes or more holds this many whole blocks.
-        let wholeBlocks = (minParagraphLength - (block - 1)) / block
-        var lines = 1, long = 0
-        // Blocks without a newline in a row, up to the current one.
-        var run = 0
-        /// Whether the line holding the `run` blocks before `next` is long.
-        func runIsLong(before next: Int) -> Bool {
-            let first = next - run * block
-            let start = first == 0 ? 0 : Self.lastNewline(base, from: first - block, to: first).map { $0 + 1 } ?? 0
-            let end = Self.firstNewline(base, from: next, to: n) ?? n
-            return isLong(base + start, end - start)
-        }
-        let newline = SIMD16<UInt8>(repeating: 0x0A)
-        /// Whether the 64 bytes at `i` hold a newline, with the newlines added to `lanes`
-        /// (a true lane of a compare is all ones: subtracting it adds one).
-        @inline(__always) func scan(_ i: Int, _ lanes: inout SIMD16<UInt8>) -> Bool {
-            let a = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .== newline
-            let b = raw.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self) .== newline
-            let c = raw.loadUnaligned(fromByteOffset: i &+ 32, as: SIMD16<UInt8>.self) .== newline
-            let d = raw.loadUnaligned(fromByteOffset: i &+ 48, as: SIMD16<UInt8>.self) .== newline
-            lanes &-= unsafeBitCast(a, to: SIMD16<UInt8>.self) &+ unsafeBitCast(b, to: SIMD16<UInt8>.self)
-                &+ unsafeBitCast(c, to: SIMD16<UInt8>.self) &+ unsafeBitCast(d, to: SIMD16<UInt8>.self)
-            let any = unsafeBitCast(a .| b .| c .| d, to: SIMD2<UInt64>.self)
-            return any[0] | any[1] != 0
-        }
-        /// Follows the run of blocks without a newline past the block at `i`; false when
-        /// enough long lines are found.
-        @inline(__always) func step(_ i: Int, newline found: Bool) -> Bool {
-            guard found else {
-                run &+= 1
-                return true
-            }
-            if run >= wholeBlocks, runIsLong(before: i) {
-                long += 1
-                if long >= minParagraphs { return false }
-            }
-            run = 0
-            return true
-        }
-        var i = 0
-        while i &+ 2 &* block <= n {
-            // Two blocks a step; per lane of 16 bytes, up to 8 newlines a step, 31 steps before
-            // the lanes are added up.
-            var lanes = SIMD16<UInt8>()
-            let stop = min(n, i &+ 31 &* 2 &* block)
-            while i &+ 2 &* block <= stop {
-                let first = scan(i, &lanes), second = scan(i &+ block, &lanes)
-                // Mostly both blocks end lines too short to count: nothing to follow.
-                if first, second, run < wholeBlocks {
-                    run = 0
-                } else if !step(i, newline: first) || !step(i &+ block, newline: second) {
-                    return (lines, long)
-                }
-                i &+= 2 &* block
-            }
-            let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
-            lines &+= Self.byteSum(halves[0]) &+ Self.byteSum(halves[1])
-        }
-        if i &+ block <= n {
-            var lanes = SIMD16<UInt8>()
-            let found = scan(i, &lanes)
-            let halves = unsafeBitCast(lanes, to: SIMD2<UInt64>.self)
-            lines &+= Self.byteSum(halves[0]) &+ Self.byteSum(halves[1])
-            if !step(i, newline: found) { return (lines, long) }
-            i &+= block
-        }
-        // The last bytes: no line in them alone is long.
-        if run >= wholeBlocks, runIsLong(before: i) { long += 1 }
-        while i + 8 <= n {
-            lines += Self.newlineBits(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)).nonzeroBitCount
-            i += 8
-        }
-        while i < n {
-            if base[i] == 0x0A { lines += 1 }
-            i += 1
-        }
-        return (lines, long)
+        let counts = cparagraph_count(kernel, base, text.count, minParagraphLength, minParagraphs)
+        return (counts.lines, counts.long_lines)
     }
 
     /// The lines and the long lines of `text`, one line at a time. Counting stops once
@@ -168,39 +91,8 @@ public struct C4ParagraphFilter: Stage {
         return chars >= minParagraphLength
     }
 
-    /// Bit 7 of each byte of `word` that is a newline, and no other bit.
-    @inline(__always)
-    private static func newlineBits(_ word: UInt64) -> UInt64 {
-        let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
-        // A byte's top bit ends up set exactly when the byte is zero: no carry crosses bytes.
-        return ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
-    }
-
-    /// The offset of the last newline in `base[start..<end]`, or nil.
-    private static func lastNewline(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
-        var j = end
-        while j - start >= 8 {
-            let bits = newlineBits(UnsafeRawPointer(base + j - 8).loadUnaligned(as: UInt64.self))
-            if bits != 0 { return j - 8 + (63 - bits.leadingZeroBitCount) / 8 }
-            j -= 8
-        }
-        while j > start {
-            j -= 1
-            if base[j] == 0x0A { return j }
-        }
-        return nil
-    }
-
     /// The offset of the first newline in `base[start..<end]`, or nil.
     private static func firstNewline(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
         memchr(base + start, 0x0A, end - start).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
-    }
-
-    /// The sum of the eight bytes of `word` (each at most 255): added in pairs, then the four
-    /// pairs at once.
-    @inline(__always)
-    private static func byteSum(_ word: UInt64) -> Int {
-        let pairs = (word & 0x00FF_00FF_00FF_00FF) &+ (word >> 8 & 0x00FF_00FF_00FF_00FF)
-        return Int((pairs &* 0x0001_0001_0001_0001) >> 48)
     }
 }

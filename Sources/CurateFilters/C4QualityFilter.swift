@@ -128,9 +128,9 @@ public struct C4QualityFilter: Stage {
 
     /// What one line mentions of the phrases the filter looks for ("lorem ipsum",
     /// "javascript", `{`, and the policy phrases "terms of use", "privacy policy",
-    /// "cookie policy", "uses cookies", "use of cookies", "use cookies"), with ASCII letters
-    /// compared case-insensitively; found in one pass, in which only the letters that start a
-    /// phrase are looked at.
+    /// "cookie policy", "uses cookies", "use of cookies", "use cookies"), in the line
+    /// lower-cased as Python does (see `matches`); found in one pass, in which only the letters
+    /// that start a phrase are looked at (no scalar but `A`-`Z` lower-cases to one of them).
     struct LineMarks {
         var loremIpsum = false
         var javascript = false
@@ -161,15 +161,17 @@ public struct C4QualityFilter: Stage {
             }
         }
 
-        /// Whether `line` has `phrase` (ASCII lower case) at `at`, with ASCII letters compared
-        /// case-insensitively.
+        /// Whether `line` has `phrase` (ASCII lower case) at `at`, once lower-cased as
+        /// Python's `str.lower()` does. Besides `A`-`Z`, two scalars lower-case to ASCII
+        /// letters: U+212A KELVIN SIGN to `k`, compared as `k` here; U+0130 to `i` and U+0307,
+        /// which never completes a phrase (each `i` of a phrase is followed by a letter).
         @inline(__always)
         private static func matches(_ line: UnsafeBufferPointer<UInt32>, _ at: Int, _ phrase: StaticString) -> Bool {
             let n = phrase.utf8CodeUnitCount, p = phrase.utf8Start
             guard line.count - at >= n else { return false }
             for k in 0..<n {
                 var c = line[at + k]
-                if c &- 0x41 < 26 { c |= 0x20 }
+                if c &- 0x41 < 26 { c |= 0x20 } else if c == 0x212A { c = 0x6B }
                 if c != UInt32(p[k]) { return false }
             }
             return true

@@ -79,6 +79,20 @@ import Testing
         #expect(doc.textString == "One two three. Four five six. Seven eight nine. Ten eleven twelve. Privacy polic.")
     }
 
+    /// The phrases are looked for in the line lower-cased as Python does: U+212A KELVIN SIGN
+    /// becomes `k`; U+0130 becomes `i` and U+0307, which completes no phrase (outcomes recorded
+    /// from datatrove 0.10.1's C4QualityFilter).
+    @Test func lowerCasesPhrasesAsPython() {
+        let head = "One two three. Four five six.\n", tail = "\nSeven eight nine. Ten eleven twelve. Thirteen fourteen fifteen."
+        var doc = QualityFixtures.document(text: head + "This site uses coo\u{212A}ies to work." + tail)
+        #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 3), Metric("kept_lines", 2), Metric("sentences", 5)]))
+        #expect(doc.textString == "One two three. Four five six.\nSeven eight nine. Ten eleven twelve. Thirteen fourteen fifteen.")
+        doc = QualityFixtures.document(text: head + "The COO\u{212A}IE POLICY applies here." + tail)
+        #expect(C4QualityFilter().process(&doc) == .rewritten([Metric("lines", 3), Metric("kept_lines", 2), Metric("sentences", 5)]))
+        doc = QualityFixtures.document(text: head + "This is the pr\u{130}vacy policy here." + tail)
+        #expect(C4QualityFilter().process(&doc) == .keep)
+    }
+
     /// A line ending in `]` may end in punctuation once its citations are gone; words are
     /// counted in full only when the line is longer than the longest word allowed (outcomes
     /// recorded from datatrove 0.10.1's C4QualityFilter).
