@@ -442,11 +442,12 @@ public final class ProvenanceStore: @unchecked Sendable {
     /// Rows per INSERT statement: one statement per row costs SQLite as much again.
     private static let rowsPerInsert = 64
 
-    /// The prepared INSERT of `rows` document rows of shape `shape` (on the queue).
+    /// The prepared INSERT of `rows` document rows of shape `shape` (on the queue), reset;
+    /// its parameters keep their values, all of which the caller binds again.
     private func insertStatement(_ shape: RowShape, rows: Int) throws -> SQLiteStatement {
         let key = InsertKey(shape: shape, rows: rows)
         if let prepared = insertStatements[key] {
-            prepared.reset()
+            prepared.rewind()
             return prepared
         }
         let statement = try db.statement(shape.insertSQL(rows: rows))
@@ -458,14 +459,22 @@ public final class ProvenanceStore: @unchecked Sendable {
     /// rows have values for, so that every parameter is bound and none needs clearing.
     private func insert(_ batch: (rows: [[DocumentRecord]], count: Int), task: Int64) throws {
         guard batch.count > 0 else { return }
-        var groups: [RowShape: [(array: Int, row: Int)]] = [:]
+        // A handful of shapes at most, in order of first appearance: a linear search beats hashing.
+        var groups: [(shape: RowShape, members: [(array: Int, row: Int)])] = []
         for (a, rows) in batch.rows.enumerated() {
-            for r in rows.indices { groups[RowShape(rows[r]), default: []].append((a, r)) }
+            rows.withUnsafeBufferPointer { rows in
+                for r in rows.indices {
+                    let shape = RowShape(rows[r])
+                    if let g = groups.firstIndex(where: { $0.shape == shape }) {
+                        groups[g].members.append((a, r))
+                    } else {
+                        groups.append((shape, [(a, r)]))
+                    }
+                }
+            }
         }
-        var arena = TextArena()
-        var texts: [(index: Int32, slice: TextArena.Slice)] = []
-        texts.reserveCapacity(Self.rowsPerInsert * RowShape.optionalColumns.count)
-        for (shape, members) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
+        var binder = RowBinder()
+        for (shape, members) in groups {
             let width = Int32(shape.width)
             var start = 0
             while start < members.count {
@@ -473,43 +482,10 @@ public final class ProvenanceStore: @unchecked Sendable {
                 let statement = try insertStatement(shape, rows: chunk.count)
                 var index: Int32 = 1
                 for (a, r) in chunk {
-                    let base = index
-                    batch.rows[a].withUnsafeBufferPointer { rows in
-                        let row = rows[r]
-                        statement.bind(integer: row.inputID, at: base)
-                        statement.bind(integer: row.offset, at: base + 1)
-                        statement.bind(integer: task, at: base + 2)
-                        texts.append((base + 3, arena.add(row.docID)))
-                        var column = base + 4
-                        func text(_ value: String?) {
-                            guard let value else { return }
-                            texts.append((column, arena.add(value)))
-                            column += 1
-                        }
-                        func integer(_ value: Int64?) {
-                            guard let value else { return }
-                            statement.bind(integer: value, at: column)
-                            column += 1
-                        }
-                        // In the order of `RowShape.optionalColumns`.
-                        integer(row.line)
-                        text(row.url)
-                        text(row.droppedBy)
-                        text(row.reason)
-                        text(row.metrics)
-                        text(row.detail)
-                        integer(row.chars.map(Int64.init))
-                        text(row.domain)
-                        text(row.language)
-                    }
+                    batch.rows[a].withUnsafeBufferPointer { rows in binder.bind(rows.baseAddress! + r, task: task, at: index, to: statement) }
                     index += width
                 }
-                try arena.withBytes { bytes in
-                    for (index, slice) in texts { statement.bind(text: bytes[slice.range], at: index) }
-                    while try statement.step() {}
-                }
-                arena.reset()
-                texts.removeAll(keepingCapacity: true)
+                try binder.run(statement)
                 start += chunk.count
             }
         }
@@ -613,6 +589,43 @@ struct RowShape: Hashable {
         let columns = (["input_id", "offset", "task_id", "doc_id", "status"] + optional).joined(separator: ", ")
         let values = "(?, ?, ?, ?, '\(status.rawValue)'" + String(repeating: ", ?", count: optional.count) + ")"
         return "INSERT INTO documents (\(columns)) VALUES " + repeatElement(values, count: rows).joined(separator: ", ")
+    }
+}
+
+/// Binds document rows to an INSERT of their shape: integers at once, strings laid end to
+/// end and bound in place when the statement runs.
+private struct RowBinder {
+    private var arena = TextArena()
+    private var texts: [(index: Int32, slice: TextArena.Slice)] = []
+
+    /// Binds the values of the row at `row` from parameter `base` on, in the order of
+    /// `RowShape.insertSQL`; the row is read in place (copying it cost as much as binding it).
+    mutating func bind(_ row: UnsafePointer<DocumentRecord>, task: Int64, at base: Int32, to statement: SQLiteStatement) {
+        statement.bind(integer: row.pointee.inputID, at: base)
+        statement.bind(integer: row.pointee.offset, at: base + 1)
+        statement.bind(integer: task, at: base + 2)
+        texts.append((base + 3, arena.add(row.pointee.docID)))
+        var column = base + 4
+        // In the order of `RowShape.optionalColumns`.
+        if let line = row.pointee.line { statement.bind(integer: line, at: column); column += 1 }
+        if let url = row.pointee.url { texts.append((column, arena.add(url))); column += 1 }
+        if let droppedBy = row.pointee.droppedBy { texts.append((column, arena.add(droppedBy))); column += 1 }
+        if let reason = row.pointee.reason { texts.append((column, arena.add(reason))); column += 1 }
+        if let metrics = row.pointee.metrics { texts.append((column, arena.add(metrics))); column += 1 }
+        if let detail = row.pointee.detail { texts.append((column, arena.add(detail))); column += 1 }
+        if let chars = row.pointee.chars { statement.bind(integer: Int64(chars), at: column); column += 1 }
+        if let domain = row.pointee.domain { texts.append((column, arena.add(domain))); column += 1 }
+        if let language = row.pointee.language { texts.append((column, arena.add(language))) }
+    }
+
+    /// Binds the strings and runs the statement, leaving the binder empty.
+    mutating func run(_ statement: SQLiteStatement) throws {
+        try arena.withBytes { bytes in
+            for (index, slice) in texts { statement.bind(text: bytes[slice.range], at: index) }
+            while try statement.step() {}
+        }
+        arena.reset()
+        texts.removeAll(keepingCapacity: true)
     }
 }
 
