@@ -82,7 +82,7 @@ extension ProvenanceStore {
     /// spread evenly over all in input order, so the same run always gives the same sample.
     public func droppedDocuments(stage: String, reason: String?, limit: Int) throws -> (total: Int, sample: [DocumentLineage]) {
         let (condition, values) = Self.dropCondition(stage: stage, reason: reason)
-        let keys = try rows("SELECT input_id, offset FROM documents WHERE \(condition) ORDER BY input_id, offset", values)
+        let keys = try rows("SELECT rowid FROM documents WHERE \(condition) ORDER BY input_id, offset", values)
         let picked = keys.count > limit && limit > 0 ? (0..<limit).map { keys[$0 * keys.count / limit] } : (limit > 0 ? keys : [])
         return (keys.count, try lineages(ofKeys: picked))
     }
@@ -91,7 +91,7 @@ extension ProvenanceStore {
     /// to find than a spread sample (no need to count them all) and to read again from their inputs.
     public func firstDroppedDocuments(stage: String, reason: String, limit: Int) throws -> [DocumentLineage] {
         let (condition, values) = Self.dropCondition(stage: stage, reason: reason)
-        let keys = try rows("SELECT input_id, offset FROM documents WHERE \(condition) ORDER BY input_id, offset LIMIT \(max(0, limit))",
+        let keys = try rows("SELECT rowid FROM documents WHERE \(condition) ORDER BY input_id, offset LIMIT \(max(0, limit))",
                             values)
         return try lineages(ofKeys: keys)
     }
@@ -101,13 +101,10 @@ extension ProvenanceStore {
         return ("status != 'kept' AND dropped_by = ? AND reason = ?", [.text(stage), .text(reason)])
     }
 
-    /// The lineage of each (input id, offset) key.
+    /// The lineage of the documents of the given rows (`documents.rowid`, the first value of each).
     private func lineages(ofKeys keys: [[SQLValue]]) throws -> [DocumentLineage] {
         try keys.flatMap { key in
-            try rows("""
-                SELECT \(Self.lineageColumns) FROM doc_lineage
-                WHERE input = (SELECT path FROM inputs WHERE id = ?) AND offset = ?
-                """, [key[0], key[1]]).map(Self.lineage)
+            try rows("SELECT \(Self.lineageColumns) FROM doc_lineage WHERE document_rowid = ?", [key[0]]).map(Self.lineage)
         }
     }
 

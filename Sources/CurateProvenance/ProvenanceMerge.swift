@@ -19,6 +19,7 @@ public final class ProvenanceMerge {
     /// The tables whose rows a task database adds as they are.
     private static let appendedTables = [
         "stage_stats", "stage_drops", "stage_term_groups", "dedup_clusters", "tokenizers", "shards", "shard_spans",
+        "task_lengths", "task_languages",
     ]
 
     /// Adds the rows of one task database; `continuing` for a streaming phase after the
@@ -43,13 +44,14 @@ public final class ProvenanceMerge {
         var documents = 0
         try db.transaction {
             if continuing {
+                try db.execute(Schema.documentKeyIndex)
                 try db.run("""
                     UPDATE main.documents AS m SET status = d.status, dropped_by = d.dropped_by, reason = d.reason,
                     metrics = d.metrics, detail = d.detail, decided_in_task = d.task_id
                     FROM task.documents AS d WHERE m.input_id = d.input_id AND m.offset = d.offset
                     """)
             } else {
-                try db.run("INSERT INTO main.documents SELECT * FROM task.documents ORDER BY input_id, offset")
+                try db.run("INSERT INTO main.documents SELECT * FROM task.documents ORDER BY rowid")
             }
             documents = Int(try db.rows("SELECT changes()")[0][0].int ?? 0)
             for table in Self.appendedTables {
@@ -58,7 +60,7 @@ public final class ProvenanceMerge {
             try db.run("""
                 UPDATE main.tasks AS m SET status = t.status, run_id = ?, started_at = t.started_at, ended_at = t.ended_at,
                 seconds = t.seconds, docs_in = t.docs_in, docs_kept = t.docs_kept, output = t.output,
-                output_sha256 = t.output_sha256, error = NULL
+                output_sha256 = t.output_sha256, error = NULL, rows_recorded = t.rows_recorded
                 FROM task.tasks AS t WHERE t.id = m.id AND t.status = 'done'
                 """, [.integer(run)])
         }

@@ -25,14 +25,22 @@ public final class ProvenanceStore: @unchecked Sendable {
     /// The ids of the `inputs` and `tasks` rows (touched by the calling thread only; nil until
     /// loaded): document rows are checked against them before they are queued, so that their
     /// INSERTs can skip SQLite's foreign-key checks.
-    private var knownIDs: (inputs: Set<Int64>, tasks: Set<Int64>)?
+    private var knownIDs: (inputs: Set<Int64>, tasks: [Int64: Int])?
     /// Whether per-document rows are written (false keeps runs, tasks and stage counts only).
     public let recordsDocuments: Bool
     /// The kind of the task being recorded (touched by the calling thread only).
     private var currentKind = TaskKind.reading
-    /// Prepared document INSERTs by row count (touched on the queue only): looking a statement
-    /// up by its several-kilobyte text cost as much as binding its rows.
-    private var insertStatements: [Int: SQLiteStatement] = [:]
+    /// The histograms of the rows of the task being recorded, when it is a first-phase task
+    /// reading input files (touched by the calling thread only): see `v6-task-histograms`.
+    private var histograms: DocumentHistograms?
+    private var rowsRecorded = 0
+    /// The input and offset of the task's last row, and the last offsets of its other inputs
+    /// (touched by the calling thread only): see `checkReferences`.
+    private var lastKey: (input: Int64, offset: Int64) = (-1, -1)
+    private var lastOffsets: [Int64: Int64] = [:]
+    /// Prepared document INSERTs by row shape and count (touched on the queue only): looking a
+    /// statement up by its several-kilobyte text cost as much as binding its rows.
+    private var insertStatements: [InsertKey: SQLiteStatement] = [:]
 
     public init(path: String, recordsDocuments: Bool = true) throws {
         db = try SQLiteConnection(path: path)
@@ -78,12 +86,15 @@ public final class ProvenanceStore: @unchecked Sendable {
         }
     }
 
-    /// Builds what audits need and runs do not: the index of documents by id. Built on the
-    /// first audit rather than during the run, since a run never looks documents up by id and
-    /// one pass over all rows at the end costs a run about a tenth of its time on small
-    /// documents (see docs/ARCHITECTURE.md).
+    /// Builds what audits need and a run's first pass does not: the indexes of documents by
+    /// id and by key. Built on the first audit rather than during the run, since a run never
+    /// looks documents up by id, and one pass over all rows at the end costs a run about a
+    /// tenth of its time on small documents (see docs/ARCHITECTURE.md).
     public func prepareForAudits() throws {
-        try onQueue { try db.execute("CREATE INDEX IF NOT EXISTS documents_by_doc_id ON documents(doc_id)") }
+        try onQueue {
+            try db.execute("CREATE INDEX IF NOT EXISTS documents_by_doc_id ON documents(doc_id)")
+            try db.execute(Schema.documentKeyIndex)
+        }
     }
 
     /// Runs `body` on the queue inside one transaction.
@@ -166,26 +177,37 @@ public final class ProvenanceStore: @unchecked Sendable {
         } }
     }
 
-    /// The ids of the `inputs` and `tasks` rows (on the queue).
-    private func loadKnownIDs() throws -> (inputs: Set<Int64>, tasks: Set<Int64>) {
-        (Set(try db.rows("SELECT id FROM inputs").compactMap { $0[0].int }),
-         Set(try db.rows("SELECT id FROM tasks").compactMap { $0[0].int }))
+    /// The ids of the `inputs` rows, and the `tasks` rows' phases by id (on the queue).
+    private func loadKnownIDs() throws -> (inputs: Set<Int64>, tasks: [Int64: Int]) {
+        let tasks = try db.rows("SELECT id, phase FROM tasks").compactMap { row in row[0].int.map { ($0, Int(row[1].int ?? 0)) } }
+        return (Set(try db.rows("SELECT id FROM inputs").compactMap { $0[0].int }), Dictionary(tasks) { first, _ in first })
     }
 
     /// Throws unless every row's input and `task` are rows of `inputs` and `tasks`: what the
     /// foreign keys of `documents` require, checked here so that inserting the rows need not.
+    /// Also throws unless each input's rows come in file order, each offset once: what keeps
+    /// the key (input_id, offset) unique while the first pass appends rows without its index.
     private func checkReferences(_ rows: [DocumentRecord], task: Int64) throws {
         if knownIDs == nil { knownIDs = try onQueue(loadKnownIDs) }
         guard let known = knownIDs else { return }
-        guard known.tasks.contains(task) else {
+        guard known.tasks[task] != nil else {
             throw SQLiteError(message: "\(path): document rows of task \(task), which is not in the tasks table")
         }
-        var checked: Int64?
-        for row in rows where row.inputID != checked {
-            guard known.inputs.contains(row.inputID) else {
-                throw SQLiteError(message: "\(path): document \(row.docID) of input id \(row.inputID), which is not in the inputs table")
+        for row in rows {
+            if row.inputID != lastKey.input {
+                guard known.inputs.contains(row.inputID) else {
+                    throw SQLiteError(message: "\(path): document \(row.docID) of input id \(row.inputID), which is not in the inputs table")
+                }
+                lastOffsets[lastKey.input] = lastKey.offset
+                lastKey = (row.inputID, lastOffsets[row.inputID] ?? -1)
             }
-            checked = row.inputID
+            guard row.offset > lastKey.offset else {
+                throw SQLiteError(message: """
+                    \(path): document \(row.docID) at byte \(row.offset) of input id \(row.inputID) comes after one at byte \(lastKey.offset): \
+                    a task records an input's documents in file order, each once
+                    """)
+            }
+            lastKey.offset = row.offset
         }
     }
 
@@ -208,14 +230,30 @@ public final class ProvenanceStore: @unchecked Sendable {
         pending.removeAll()
         pendingRows = 0
         currentKind = kind
+        rowsRecorded = 0
+        histograms = nil
+        lastKey = (-1, -1)
+        lastOffsets = [:]
+        if recordsDocuments, kind == .reading {
+            if knownIDs == nil { knownIDs = try onQueue(loadKnownIDs) }
+            // A later phase's task with a database of its own records its drops as new rows.
+            if knownIDs?.tasks[task] == 0 { histograms = DocumentHistograms() }
+        }
         try enqueue("starting task \(task)") { [self] in
             try db.transaction {
                 // By the task's inputs, which the documents key starts with: no index on task_id needed.
                 switch kind {
                 case .reading:
-                    try db.run("DELETE FROM documents WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?)",
-                               [.integer(task)])
+                    // A task that never started has no rows: nothing to look up, no key index needed.
+                    let started = try db.rows("SELECT started_at IS NOT NULL FROM tasks WHERE id = ?", [.integer(task)])
+                    if started.first?[0].int == 1 {
+                        try db.execute(Schema.documentKeyIndex)
+                        try db.run("DELETE FROM documents WHERE input_id IN (SELECT input_id FROM task_inputs WHERE task_id = ?)",
+                                   [.integer(task)])
+                    }
                 case .continuing:
+                    // Its dropped documents' rows are updated by key.
+                    try db.execute(Schema.documentKeyIndex)
                     try db.run("""
                         UPDATE documents SET status = 'kept', dropped_by = NULL, reason = NULL, metrics = NULL, detail = NULL,
                         decided_in_task = NULL
@@ -226,12 +264,13 @@ public final class ProvenanceStore: @unchecked Sendable {
                         try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
                     }
                 }
-                for table in ["stage_stats", "stage_drops", "stage_term_groups"] {
+                for table in ["stage_stats", "stage_drops", "stage_term_groups", "task_lengths", "task_languages"] {
                     try db.run("DELETE FROM \(table) WHERE task_id = ?", [.integer(task)])
                 }
                 try db.run("""
                     UPDATE tasks SET status = 'running', run_id = ?, started_at = \(Self.now), ended_at = NULL,
-                    seconds = NULL, docs_in = NULL, docs_kept = NULL, output = NULL, output_sha256 = NULL, error = NULL
+                    seconds = NULL, docs_in = NULL, docs_kept = NULL, output = NULL, output_sha256 = NULL, error = NULL,
+                    rows_recorded = NULL
                     WHERE id = ?
                     """, [.integer(run), .integer(task)])
             }
@@ -245,6 +284,8 @@ public final class ProvenanceStore: @unchecked Sendable {
         try throwIfAWriteFailed()
         let kind = currentKind
         if kind == .reading { try checkReferences(rows, task: task) }
+        histograms?.add(rows)
+        rowsRecorded += rows.count
         pending.append(rows)
         pendingRows += rows.count
         guard pendingRows >= flushThreshold else { return }
@@ -273,9 +314,12 @@ public final class ProvenanceStore: @unchecked Sendable {
     public func completeTask(_ task: Int64, _ completion: TaskCompletion) throws {
         let batch = takePending()
         let kind = currentKind
+        let histograms = histograms.map { ($0, rowsRecorded) }
+        self.histograms = nil
         try enqueue("completing task \(task)") { [self] in
             try db.transaction {
                 if kind == .continuing { try updateDropped(batch, task: task) } else { try insert(batch, task: task) }
+                if let (histograms, rows) = histograms { try recordHistograms(histograms, rows: rows, task: task) }
                 for stage in completion.stages {
                     try db.run("""
                         INSERT INTO stage_stats (task_id, position, stage, type, docs_in, docs_out, rewritten, seconds)
@@ -301,6 +345,19 @@ public final class ProvenanceStore: @unchecked Sendable {
                           .text(completion.output), .text(completion.outputSHA256), .integer(task)])
             }
         }
+    }
+
+    /// Writes a task's histograms and how many rows it recorded (on the queue).
+    private func recordHistograms(_ histograms: DocumentHistograms, rows: Int, task: Int64) throws {
+        for (b, n) in histograms.lengths.enumerated() where n.all > 0 {
+            try db.run("INSERT INTO task_lengths (task_id, bucket, documents, kept) VALUES (?, ?, ?, ?)",
+                       [.integer(task), .integer(Int64(b)), .integer(Int64(n.all)), .integer(Int64(n.kept))])
+        }
+        for (language, n) in histograms.languages.sorted(by: { $0.key < $1.key }) {
+            try db.run("INSERT INTO task_languages (task_id, language, documents, kept) VALUES (?, ?, ?, ?)",
+                       [.integer(task), .text(language), .integer(Int64(n.all)), .integer(Int64(n.kept))])
+        }
+        try db.run("UPDATE tasks SET rows_recorded = ? WHERE id = ?", [.integer(Int64(rows)), .integer(task)])
     }
 
     public func failTask(_ task: Int64, message: String) throws {
@@ -385,65 +442,53 @@ public final class ProvenanceStore: @unchecked Sendable {
     /// Rows per INSERT statement: one statement per row costs SQLite as much again.
     private static let rowsPerInsert = 64
 
-    /// The prepared INSERT of `rows` document rows (on the queue).
-    private func insertStatement(rows: Int) throws -> SQLiteStatement {
-        if let prepared = insertStatements[rows] {
-            prepared.reset()
+    /// The prepared INSERT of `rows` document rows of shape `shape` (on the queue), reset;
+    /// its parameters keep their values, all of which the caller binds again.
+    private func insertStatement(_ shape: RowShape, rows: Int) throws -> SQLiteStatement {
+        let key = InsertKey(shape: shape, rows: rows)
+        if let prepared = insertStatements[key] {
+            prepared.rewind()
             return prepared
         }
-        let statement = try db.statement(Self.insertSQL(rows: rows))
-        insertStatements[rows] = statement
+        let statement = try db.statement(shape.insertSQL(rows: rows))
+        insertStatements[key] = statement
         return statement
     }
 
+    /// Inserts the rows, grouped by shape: each group's statements list only the columns its
+    /// rows have values for, so that every parameter is bound and none needs clearing.
     private func insert(_ batch: (rows: [[DocumentRecord]], count: Int), task: Int64) throws {
         guard batch.count > 0 else { return }
-        var left = batch.count
-        var statementRows = min(Self.rowsPerInsert, left)
-        var statement = try insertStatement(rows: statementRows)
-        var n = 0
-        var arena = TextArena()
-        var texts: [(index: Int32, slice: TextArena.Slice)] = []
-        texts.reserveCapacity(Self.rowsPerInsert * 9)
-        for rows in batch.rows {
-            for row in rows {
-                let base = Int32(n * 14)
-                statement.bind(integer: row.inputID, at: base + 1)
-                statement.bind(integer: row.offset, at: base + 2)
-                statement.bind(integer: row.line, at: base + 3)
-                statement.bind(integer: task, at: base + 6)
-                statement.bind(integer: row.chars.map(Int64.init), at: base + 12)
-                // Only the texts that are there: the statement's other parameters stay NULL.
-                texts.append((base + 4, arena.add(row.docID)))
-                texts.append((base + 7, arena.add(row.status.rawValue)))
-                if let url = row.url { texts.append((base + 5, arena.add(url))) }
-                if let droppedBy = row.droppedBy { texts.append((base + 8, arena.add(droppedBy))) }
-                if let reason = row.reason { texts.append((base + 9, arena.add(reason))) }
-                if let metrics = row.metrics { texts.append((base + 10, arena.add(metrics))) }
-                if let detail = row.detail { texts.append((base + 11, arena.add(detail))) }
-                if let domain = row.domain { texts.append((base + 13, arena.add(domain))) }
-                if let language = row.language { texts.append((base + 14, arena.add(language))) }
-                n += 1
-                guard n == statementRows else { continue }
-                try arena.withBytes { bytes in
-                    for (index, slice) in texts { statement.bind(text: bytes[slice.range], at: index) }
-                    while try statement.step() {}
-                }
-                left -= n
-                n = 0
-                arena.reset()
-                texts.removeAll(keepingCapacity: true)
-                if left > 0 {
-                    statementRows = min(Self.rowsPerInsert, left)
-                    statement = try insertStatement(rows: statementRows)
+        // A handful of shapes at most, in order of first appearance: a linear search beats hashing.
+        var groups: [(shape: RowShape, members: [(array: Int, row: Int)])] = []
+        for (a, rows) in batch.rows.enumerated() {
+            rows.withUnsafeBufferPointer { rows in
+                for r in rows.indices {
+                    let shape = RowShape(rows[r])
+                    if let g = groups.firstIndex(where: { $0.shape == shape }) {
+                        groups[g].members.append((a, r))
+                    } else {
+                        groups.append((shape, [(a, r)]))
+                    }
                 }
             }
         }
-    }
-
-    private static func insertSQL(rows: Int) -> String {
-        "INSERT INTO documents (input_id, offset, line, doc_id, url, task_id, status, dropped_by, reason, metrics, detail, chars, domain, language) VALUES "
-            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        var binder = RowBinder()
+        for (shape, members) in groups {
+            let width = Int32(shape.width)
+            var start = 0
+            while start < members.count {
+                let chunk = members[start..<min(start + Self.rowsPerInsert, members.count)]
+                let statement = try insertStatement(shape, rows: chunk.count)
+                var index: Int32 = 1
+                for (a, r) in chunk {
+                    batch.rows[a].withUnsafeBufferPointer { rows in binder.bind(rows.baseAddress! + r, task: task, at: index, to: statement) }
+                    index += width
+                }
+                try binder.run(statement)
+                start += chunk.count
+            }
+        }
     }
 
     // MARK: Reading back

@@ -36,36 +36,43 @@ extension ProvenanceStore {
     /// Languages shown, the most frequent first.
     static let reportedLanguages = 30
 
-    /// The length histogram and the language counts, from one pass over the rows in table
-    /// order: grouping in SQL would sort them all first, and each pass reads every row.
+    /// The length histogram and the language counts: the sums of the tasks' own when they
+    /// cover every row (see `histogramsCoverEveryRow`), otherwise from one pass over the rows
+    /// in table order (grouping in SQL would sort them all first, and each pass reads every row).
     private func lengthsAndLanguages() throws -> (lengths: ReportData.Bars, languages: ReportData.Bars) {
-        // Per log2 bucket of the length: bucket b holds 2^(b-1) ... 2^b - 1, bucket 0 holds 0.
-        var all = [Int](repeating: 0, count: Int.bitWidth + 1)
-        var kept = all
-        var languages: [String: (all: Int, kept: Int)] = [:]
-        try scan("SELECT chars, status = 'kept', language FROM documents") { row in
-            let isKept = row.integer(1) == 1
-            if !row.isNull(0) {
-                let chars = Int(row.integer(0))
-                let bucket = chars < 1 ? 0 : Int.bitWidth - chars.leadingZeroBitCount
-                all[bucket] += 1
-                if isKept { kept[bucket] += 1 }
+        var histograms = DocumentHistograms()
+        if try histogramsCoverEveryRow() {
+            for row in try rows("SELECT bucket, SUM(documents), SUM(kept) FROM task_lengths GROUP BY bucket") {
+                guard let b = row[0].int.map(Int.init), histograms.lengths.indices.contains(b) else { continue }
+                histograms.lengths[b] = (Int(row[1].int ?? 0), Int(row[2].int ?? 0))
             }
-            if let language = row.text(2) {
-                languages[language, default: (0, 0)].all += 1
-                if isKept { languages[language, default: (0, 0)].kept += 1 }
+            for row in try rows("SELECT language, SUM(documents), SUM(kept) FROM task_languages GROUP BY language") {
+                histograms.languages[row[0].string ?? ""] = (Int(row[1].int ?? 0), Int(row[2].int ?? 0))
+            }
+        } else {
+            try scan("SELECT chars, status = 'kept', language FROM documents") { row in
+                histograms.add(chars: row.isNull(0) ? nil : Int(row.integer(0)), kept: row.integer(1) == 1, language: row.text(2))
             }
         }
-        let top = languages.sorted { ($1.value.all, $0.key) < ($0.value.all, $1.key) }.prefix(Self.reportedLanguages)
+        let top = histograms.languages.sorted { ($1.value.all, $0.key) < ($0.value.all, $1.key) }.prefix(Self.reportedLanguages)
         let languageBars = ReportData.Bars(labels: top.map(\.key), values: top.map { [$0.value.all, $0.value.kept] })
-        guard let first = all.firstIndex(where: { $0 > 0 }), let last = all.lastIndex(where: { $0 > 0 }) else {
+        let lengths = histograms.lengths
+        guard let first = lengths.firstIndex(where: { $0.all > 0 }), let last = lengths.lastIndex(where: { $0.all > 0 }) else {
             return (ReportData.Bars(labels: [], values: []), languageBars)
         }
         let buckets = Array(first...last)
-        let lengthBars = ReportData.Bars(
-            labels: buckets.map { $0 == 0 ? "0" : "\(1 << ($0 - 1))–\((1 << $0) - 1)" },
-            values: buckets.map { [all[$0], kept[$0]] })
+        let lengthBars = ReportData.Bars(labels: buckets.map(DocumentHistograms.label), values: buckets.map { [lengths[$0].all, lengths[$0].kept] })
         return (lengthBars, languageBars)
+    }
+
+    /// Whether the tasks' histograms count exactly the rows of `documents`: every first-phase
+    /// task is done and counted its rows, and no later phase dropped a document (which updates
+    /// rows that the first phase counted as kept) or left rows behind unfinished.
+    private func histogramsCoverEveryRow() throws -> Bool {
+        try rows("""
+            SELECT NOT EXISTS (SELECT 1 FROM tasks WHERE phase = 0 AND (status != 'done' OR rows_recorded IS NULL))
+               AND NOT EXISTS (SELECT 1 FROM tasks WHERE phase > 0 AND (status != 'done' OR docs_kept < docs_in))
+            """).first?[0].int == 1
     }
 
     private func clusterSizes() throws -> ReportData.Bars {

@@ -125,6 +125,9 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(raw)
     }
 
+    /// Resets the statement to run again, keeping the values bound to its parameters.
+    func rewind() { sqlite3_reset(raw) }
+
     func bind(_ values: [SQLValue]) {
         for (i, value) in values.enumerated() { bind(value, at: Int32(i + 1)) }
     }
