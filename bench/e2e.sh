@@ -25,9 +25,12 @@
 # written, near-duplicates removed; the ratio; and how far the kept sets agree, with the
 # documents kept by one and not the other by the other's reason, split into extraction
 # differences and filter decisions on comparable text (bench/e2e_compare.py).
-# curate runs as users run it, writing its HTML report at the end; a second curate run with
+# curate runs as users run it, writing its HTML report at the end; a curate run with
 # --provenance minimal (no documents rows; the report has no per-document sections) gives the
 # cost of full provenance on this chain: the issue's goal is under 10% of the pipeline's time.
+# The two curate runs alternate $CURATE_E2E_REPEAT (3) times and the run of median wall time
+# counts (this machine's speed drifts by 20% from minute to minute; a curate run is 20 s, a
+# datatrove run 7 minutes, which averages the drift out on its own); every curate time is listed.
 # Rows go to bench/work/results/e2e.jsonl (bench/lib.sh), the table to bench/work/e2e/e2e-results.md.
 #
 # Needs swift, python3 with venv. Network: PyPI only.
@@ -40,6 +43,7 @@ WORK=$ROOT/bench/work/e2e
 MB=${CURATE_E2E_MB:-500}
 VARIANTS=${CURATE_E2E_VARIANTS:-repeated perturbed}
 TASKS=2
+REPEAT=${CURATE_E2E_REPEAT:-3}
 mkdir -p "$WORK"
 
 echo "== building curate (release)" >&2
@@ -82,6 +86,10 @@ measure() {  # log, command...: prints bench/proctree.py's JSON
     echo "$m"
 }
 
+median() {  # measurements (JSON)...: the one of median wall time
+    python3 -c 'import json, sys; runs = sorted(sys.argv[1:], key=lambda m: json.loads(m)["wall"]); print(runs[len(runs) // 2])' "$@"
+}
+
 RESULTS=$WORK/e2e-results.md
 {
 echo "### End to end: WARC -> text -> English -> Gopher -> C4 -> FineWeb -> MinHash -> GPT-2 tokens"
@@ -109,15 +117,23 @@ for variant in $VARIANTS; do
  ],
  "output": "$run", "workers": $TASKS}
 JSON
-    echo "== $variant: curate ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-    c=$(measure "$WORK/$variant/curate.log" "$CURATE" run "$WORK/$variant/pipeline.json" --quiet --json)
-    echo "== $variant: curate --provenance minimal ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-    rm -rf "$run-minimal"
-    m=$(measure "$WORK/$variant/curate-minimal.log" "$CURATE" run "$WORK/$variant/pipeline.json" --output "$run-minimal" \
-        --provenance minimal --quiet --json)
+    fulls=() minimals=()
+    for i in $(seq "$REPEAT"); do
+        echo "== $variant: curate, run $i of $REPEAT ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+        rm -rf "$run"
+        fulls+=("$(measure "$WORK/$variant/curate.log" "$CURATE" run "$WORK/$variant/pipeline.json" --quiet --json)")
+        echo "== $variant: curate --provenance minimal, run $i of $REPEAT ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+        rm -rf "$run-minimal"
+        minimals+=("$(measure "$WORK/$variant/curate-minimal.log" "$CURATE" run "$WORK/$variant/pipeline.json" --output "$run-minimal" \
+            --provenance minimal --quiet --json)")
+    done
+    c=$(median "${fulls[@]}")
+    m=$(median "${minimals[@]}")
     echo "== $variant: datatrove ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     d=$(measure "$WORK/$variant/datatrove.log" "$VENV/bin/python" "$ROOT/bench/e2e_datatrove.py" "$input" "$dt" "$MODEL" "$HF_GPT2" "$TASKS")
     "$VENV/bin/python" "$ROOT/bench/e2e_compare.py" "$variant" "$run" "$dt" "$c" "$d" "$input_mb" >> "$RESULTS"
+    python3 -c 'import json, sys; print("\ncurate runs, wall s (the median is shown): " + ", ".join("%.1f" % json.loads(m)["wall"] for m in sys.argv[1:]))' \
+        "${fulls[@]}" >> "$RESULTS"
     python3 - "$variant" "$c" "$m" "$input_mb" >> "$RESULTS" <<'PY'
 import json, sys
 import bench_results

@@ -6,8 +6,9 @@ import Synchronization
 /// The input rows of the tokens a thread has met, so that a token met again (most are: a text's
 /// words repeat, and so do a language's) costs a hash and a comparison instead of a dictionary
 /// lookup or the hashing of its character n-grams. The rows are kept in the order fastText adds
-/// them, so the sums are the same floats. Each thread has its own cache per model; it is
-/// emptied when full. All storage is behind raw pointers: no exclusivity checks on the hot path.
+/// them, so the sums are the same floats. Each thread has its own cache per model, emptied when
+/// full and freed when the thread ends. All storage is behind raw pointers: no exclusivity
+/// checks on the hot path.
 struct FastTextTokenCache {
     private struct Entry {
         var hash: UInt32 = 0
@@ -91,10 +92,26 @@ struct FastTextTokenCache {
         rowCount = 0
     }
 
-    /// Each thread's caches, by model number; never freed (a thread meets a model or two).
+    /// Frees the storage.
+    private func deallocate() {
+        slots.deallocate()
+        bytes.deallocate()
+        rows.deallocate()
+    }
+
+    /// Each thread's caches, by model number, freed when the thread ends.
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
-        pthread_key_create(&key, nil)
+        pthread_key_create(&key) { pointer in
+            guard let threadCaches = pointer?.assumingMemoryBound(to: ThreadCaches.self) else { return }
+            for cache in threadCaches.pointee.caches {
+                cache.pointee.deallocate()
+                cache.deinitialize(count: 1)
+                cache.deallocate()
+            }
+            threadCaches.deinitialize(count: 1)
+            threadCaches.deallocate()
+        }
         return key
     }()
 
