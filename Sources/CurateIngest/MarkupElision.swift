@@ -143,7 +143,7 @@ struct MarkupElision {
 
     /// The attributes that `PageWalker` reads: those of `ElementHint`, and a link's `rel` and
     /// `href` (it reads `lang` only on `html`, whose attributes all stay).
-    private enum ReadAttribute: Int {
+    private enum ReadAttribute: Int, CaseIterable {
         case classes, id, role, itemprop, style, hidden, ariaHidden, rel, href
 
         init?(_ name: UnsafeBufferPointer<UInt8>, of element: Element) {
@@ -168,7 +168,7 @@ struct MarkupElision {
         /// The attributes to take out, from name to end of value.
         var removals: [Range<Int>] = []
         /// The value of each `ReadAttribute` as libxml2 keeps it: the first one given.
-        var values = [Range<Int>?](repeating: nil, count: 9)
+        var values = [Range<Int>?](repeating: nil, count: ReadAttribute.allCases.count)
         /// Bits of the `ReadAttribute`s present.
         var present: UInt16 = 0
         /// Whether a value read holds a character reference or a carriage return, which libxml2
