@@ -148,6 +148,12 @@ public final class FastTextModel: Sendable {
         }
     }
 
+    /// Whether the token is `</s>`, fastText's end of line.
+    @inline(__always)
+    private static func isEndOfLine(_ token: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        count == 4 && token[0] == 0x3C && token[1] == 0x2F && token[2] == 0x73 && token[3] == 0x3E
+    }
+
     /// Sets `hidden` to the mean of the input rows of `text`'s tokens and `</s>`; false when
     /// there are none.
     private func average(
@@ -180,7 +186,7 @@ public final class FastTextModel: Sendable {
                 return true
             }
             if count >= 9, memcmp(token, FastTextDictionary.labelPrefix, 9) == 0 { return false }
-            if !(count == 4 && token[0] == 0x3C && token[1] == 0x2F && token[2] == 0x73 && token[3] == 0x3E) {
+            if !Self.isEndOfLine(token, count) {
                 scratch[0] = 0x3C
                 (scratch + 1).update(from: token, count: count)
                 scratch[count + 1] = 0x3E
@@ -195,7 +201,7 @@ public final class FastTextModel: Sendable {
         /// Adds the rows of one token; true when it is `</s>`, which ends the line.
         func add(_ token: UnsafePointer<UInt8>, _ count: Int) -> Bool {
             let h = FastTextDictionary.hash(token, count)
-            let isEnd = count == 4 && token[0] == 0x3C && token[1] == 0x2F && token[2] == 0x73 && token[3] == 0x3E
+            let isEnd = Self.isEndOfLine(token, count)
             guard let cache else {
                 let isWord = forEachRow(token, count, hash: h) { row in
                     input.addRow(Int(row), to: hidden)
