@@ -68,7 +68,7 @@ public final class FastTextDictionary: @unchecked Sendable {
         guard prunedSize <= Int64((reader.bytes.count - reader.offset) / 8) else {
             throw FastTextModelError("pruned index size \(prunedSize) does not fit in the file at byte \(reader.offset)")
         }
-        var pruned = FastTextBucketMap(capacityFor: max(0, Int(prunedSize)))
+        var pruned = FastTextBucketMap(capacityFor: max(0, Int(prunedSize)), keyLimit: prunedSize > 0 ? min(Int(args.bucket), FastTextBucketMap.bitLimit) : 0)
         for _ in 0..<max(0, Int(prunedSize)) {
             let at = reader.offset
             let bucket = try reader.int32("pruned index")

@@ -172,8 +172,11 @@ public final class FastTextModel: Sendable {
     ) -> Bool {
         let dictionary = self.dictionary
         hidden.initialize(repeating: 0, count: args.dim)
-        var rows = 0
-        var hashes = 0
+        // The counters sit behind a pointer: changed from the nested functions below, local
+        // variables would be checked for exclusive access at run time on every row.
+        let tally = UnsafeMutablePointer<(rows: Int, hashes: Int)>.allocate(capacity: 1)
+        tally.initialize(to: (0, 0))
+        defer { tally.deallocate() }
         let keepHashes = dictionary.wordNgrams > 1
 
         /// Calls `body` with each input row of a token, in fastText's order; false when the token
@@ -205,23 +208,23 @@ public final class FastTextModel: Sendable {
             guard let cache else {
                 let isWord = forEachRow(token, count, hash: h) { row in
                     input.addRow(Int(row), to: hidden)
-                    rows += 1
+                    tally.pointee.rows += 1
                 }
                 if isWord {
-                    wordHashes[hashes] = Int32(bitPattern: h)
-                    hashes += 1
+                    wordHashes[tally.pointee.hashes] = Int32(bitPattern: h)
+                    tally.pointee.hashes += 1
                 }
                 return isEnd
             }
             let found = cache.pointee.withRows(of: token, count, hash: h) { cached in
                 input.addRows(cached, to: hidden)
-                rows += cached.count
+                tally.pointee.rows += cached.count
             }
             if !found {
                 cache.pointee.begin()
                 _ = forEachRow(token, count, hash: h) { row in
                     input.addRow(Int(row), to: hidden)
-                    rows += 1
+                    tally.pointee.rows += 1
                     cache.pointee.append(row)
                 }
                 cache.pointee.commit(token, count, hash: h)
@@ -247,6 +250,7 @@ public final class FastTextModel: Sendable {
         }
         if keepHashes {
             let bucket = UInt64(dictionary.bucket)
+            let hashes = tally.pointee.hashes
             for i in 0..<hashes {
                 var h = UInt64(bitPattern: Int64(wordHashes[i]))
                 for j in stride(from: i + 1, to: min(hashes, i + dictionary.wordNgrams), by: 1) {
@@ -254,11 +258,12 @@ public final class FastTextModel: Sendable {
                     let row = dictionary.ngramRow(Int32(truncatingIfNeeded: h % bucket))
                     if row >= 0 {
                         input.addRow(Int(row), to: hidden)
-                        rows += 1
+                        tally.pointee.rows += 1
                     }
                 }
             }
         }
+        let rows = tally.pointee.rows
         guard rows > 0 else { return false }
         let scale = Float(1.0 / Double(rows))
         for j in 0..<args.dim { hidden[j] *= scale }
