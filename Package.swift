@@ -47,7 +47,7 @@ let package = Package(
             "CurateCore", "CurateIO", "CurateIngest", "CurateFilters", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateProvenance", "CurateReport",
         ]),
         .executableTarget(name: "curate", dependencies: [
-            "CurateRunner", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CurateCore", "CurateRunner", "CurateDedup", "CurateTokenizer", "CurateShards", "CurateTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "CurateCoreTests", dependencies: ["CurateCore"]),

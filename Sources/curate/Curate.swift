@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurateCore
 import CurateRunner
 
 @main
@@ -36,6 +37,7 @@ struct Curate: ParsableCommand {
 
     /// Accepts `curate audit RUN ACTION ...` as well as `curate audit ACTION RUN ...`.
     static func main() {
+        AllocatorTuning.apply()
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.count >= 3, arguments[0] == "audit", !Audit.actions.contains(arguments[1]), Audit.actions.contains(arguments[2]) {
             arguments.swapAt(1, 2)
