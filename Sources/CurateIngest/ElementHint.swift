@@ -35,35 +35,65 @@ enum ElementHint: UInt8 {
         return fromClasses == .content || fromID == .content ? .content : .none
     }
 
-    /// A word of class names or ids, whole or as the start of a word, and what it says.
-    private struct Rule {
-        let word: [UInt8]
-        let isPrefix: Bool
-        let hint: ElementHint
-    }
+    /// Words of class names or ids, whole or as the start of a word, and what each says, in
+    /// flat storage by first letter, so that matching a word touches no reference counts.
+    private struct Rules {
+        private struct Rule {
+            let start: Int32
+            let count: Int32
+            let isPrefix: Bool
+            let hint: ElementHint
+        }
 
-    /// Rules by the first byte of their word.
-    private typealias Rules = [[Rule]]
+        private var bytes: [UInt8] = []
+        private var rules: [Rule] = []
+        /// The rules of words starting with byte `b` are `rules[firsts[b]..<firsts[b + 1]]`.
+        private var firsts = [Int32](repeating: 0, count: 129)
 
-    private static func rules(_ groups: [(ElementHint, Bool, String)]) -> Rules {
-        var table = Rules(repeating: [], count: 128)
-        for (hint, isPrefix, words) in groups {
-            for word in words.split(separator: " ") {
-                table[Int(word.utf8.first!)].append(Rule(word: Array(word.utf8), isPrefix: isPrefix, hint: hint))
+        init(_ groups: [(ElementHint, Bool, String)]) {
+            var byFirst = [[(word: Substring, isPrefix: Bool, hint: ElementHint)]](repeating: [], count: 128)
+            for (hint, isPrefix, words) in groups {
+                for word in words.split(separator: " ") { byFirst[Int(word.utf8.first!)].append((word, isPrefix, hint)) }
+            }
+            for first in 0..<128 {
+                firsts[first] = Int32(rules.count)
+                for (word, isPrefix, hint) in byFirst[first] {
+                    rules.append(Rule(start: Int32(bytes.count), count: Int32(word.utf8.count), isPrefix: isPrefix, hint: hint))
+                    bytes.append(contentsOf: word.utf8)
+                }
+            }
+            firsts[128] = Int32(rules.count)
+        }
+
+        /// The hint of the first rule that names the word, case ignored.
+        func match(_ word: UnsafePointer<UInt8>, _ length: Int) -> ElementHint? {
+            let first = ElementHint.lower(word[0])
+            guard first < 128 else { return nil }
+            return bytes.withUnsafeBufferPointer { bytes in
+                rules.withUnsafeBufferPointer { rules in
+                    for r in Int(firsts[Int(first)])..<Int(firsts[Int(first) + 1]) {
+                        let rule = rules[r]
+                        let count = Int(rule.count)
+                        guard rule.isPrefix ? length >= count : length == count else { continue }
+                        var k = 1
+                        while k < count, ElementHint.lower(word[k]) == bytes[Int(rule.start) + k] { k += 1 }
+                        if k == count { return rule.hint }
+                    }
+                    return nil
+                }
             }
         }
-        return table
     }
 
     /// Class names that frameworks use to hide elements.
-    private static let hiddenClasses = rules([
+    private static let hiddenClasses = Rules([
         (.hidden, false, "hidden hide d-none sr-only visually-hidden visuallyhidden screen-reader-text invisible "
             + "element-invisible is-hidden u-hidden"),
     ])
 
     /// Words of class names and ids that name page furniture (whole, or the start of a word) or
     /// main content.
-    private static let nameWords = rules([
+    private static let nameWords = Rules([
         (.boilerplate, false,
          "ad ads adv adbox banner nav navbar menu menubar submenu crumbs masthead respond reply "
             + "signup login consent gdpr popup modal overlay promo pagination pager tags tagcloud toolbar print skip "
@@ -76,39 +106,32 @@ enum ElementHint: UInt8 {
             + "postcontent body"),
     ])
 
+    /// What separates words: bit 0 for white space, bit 1 for anything else but ASCII letters
+    /// and digits.
+    private static let separators: [UInt8] = (0..<256).map { b in
+        let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
+        let alphanumeric = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+        return space ? 3 : alphanumeric ? 0 : 2
+    }
+
     /// The hint of the first word of `value` that a rule names (a boilerplate word wins over a
     /// content word); words are split at white space, and at anything but ASCII letters and
     /// digits if `splitAtPunctuation`; case is ignored.
     private static func anyWord(of value: Value, splitAtPunctuation: Bool, in table: Rules) -> ElementHint? {
-        var found: ElementHint?
-        var start = 0
-        var i = 0
-        while true {
-            let end = i == value.count
-            let b = end ? 0 : value[i]
-            let separates = end || b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
-                || (splitAtPunctuation && !((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)))
-            if separates {
-                if i > start, let hint = match(value.baseAddress! + start, i - start, table) {
+        let splitting: UInt8 = splitAtPunctuation ? 2 : 1
+        return separators.withUnsafeBufferPointer { separators in
+            var found: ElementHint?
+            var start = 0
+            for i in 0...value.count {
+                guard i == value.count || separators[Int(value[i])] & splitting != 0 else { continue }
+                if i > start, let hint = table.match(value.baseAddress! + start, i - start) {
                     if hint != .content { return hint }
                     found = hint
                 }
-                if end { return found }
                 start = i + 1
             }
-            i += 1
+            return found
         }
-    }
-
-    private static func match(_ word: UnsafePointer<UInt8>, _ length: Int, _ table: Rules) -> ElementHint? {
-        let first = lower(word[0])
-        guard first < 128 else { return nil }
-        for rule in table[Int(first)] where rule.isPrefix ? length >= rule.word.count : length == rule.word.count {
-            var k = 1
-            while k < rule.word.count, lower(word[k]) == rule.word[k] { k += 1 }
-            if k == rule.word.count { return rule.hint }
-        }
-        return nil
     }
 
     private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
