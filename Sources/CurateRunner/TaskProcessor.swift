@@ -39,8 +39,11 @@ struct TaskProcessor: Sendable {
     let workers: Int
     let progress: ProgressTracker?
 
-    static let batchRecords = 256
-    static let batchBytes = 4 << 20
+    /// The most records, and about the most bytes, of a batch that a worker takes. Small
+    /// enough that when a task's last batch is being processed, the other workers, which have
+    /// nothing left to do until the next task starts, do not wait long.
+    static let batchRecords = 64
+    static let batchBytes = 1 << 20
 
     /// What the task read and kept.
     struct Outcome {
