@@ -32,17 +32,19 @@ struct PhaseExecution {
             switch phase {
             case .stream:
                 let steps = try prepareStream(index, barrierStage: barrierStage)
-                for (n, task) in plan.tasks(of: index).enumerated() {
-                    progress.startTask(Int(task.id))
-                    let name = partName(phase: index, n)
-                    if !redo, let finished = done[task.id], finished.output == name,
-                       (try? SHA256.hex(ofFile: folder + "/" + name)) == finished.sha256 {
-                        if index == 0 { progress.addBytes(inputFiles(task).reduce(0) { $0 + $1.size }) }
-                        continue
-                    }
+                let tasks = plan.tasks(of: index)
+                var first = 0
+                while !redo, first < tasks.count, let finished = done[tasks[first].id],
+                      finished.output == partName(phase: index, first),
+                      (try? SHA256.hex(ofFile: folder + "/" + finished.output)) == finished.sha256 {
+                    progress.startTask(Int(tasks[first].id))
+                    if index == 0 { progress.addBytes(inputFiles(tasks[first]).reduce(0) { $0 + $1.size }) }
+                    first += 1
+                }
+                if first < tasks.count {
                     redo = true
-                    try runStreamingTask(phase: index, n, steps: steps)
-                    tasksRun += 1
+                    try runStreamingTasks(phase: index, Array(first..<tasks.count), steps: steps)
+                    tasksRun += tasks.count - first
                 }
             case let .barrier(position):
                 let task = plan.tasks(of: index)[0]
@@ -91,13 +93,18 @@ struct PhaseExecution {
         }
     }
 
-    /// Runs task number `n` of a streaming phase from scratch.
-    func runStreamingTask(phase: Int, _ n: Int, steps: [TaskProcessor.Step]) throws {
-        let task = plan.tasks(of: phase)[n]
-        let files = phase == 0 ? inputFiles(task) : [try partFile(partName(phase: phase - 2, n))]
-        let format = phase == 0 ? pipeline.inputs[plan.inputs[task.inputs[0]].spec].reader : PartFormat()
+    /// Runs tasks number `ns` of a streaming phase from scratch, in order.
+    func runStreamingTasks(phase: Int, _ ns: [Int], steps: [TaskProcessor.Step]) throws {
+        let tasks = plan.tasks(of: phase)
+        let inputs = try ns.map { n in
+            let task = tasks[n]
+            return TaskProcessor.TaskInput(
+                format: phase == 0 ? pipeline.inputs[plan.inputs[task.inputs[0]].spec].reader : PartFormat(),
+                files: phase == 0 ? inputFiles(task) : [try partFile(partName(phase: phase - 2, n))])
+        }
         let source: TaskProcessor.Source = phase == 0 ? .inputs : .parts(inputIDs: displayPathIDs)
-        try runStreamingTask(task, files: files, name: partName(phase: phase, n), format: format, source: source, steps: steps)
+        try runStreamingTasks(ns.map { tasks[$0] }, inputs: inputs, names: ns.map { partName(phase: phase, $0) }, source: source,
+                              steps: steps)
     }
 
     /// Resolves the barrier that is phase `phase`, from scratch: in an emptied folder through
@@ -165,37 +172,53 @@ struct PhaseExecution {
         return InputFile(id: 0, displayPath: name, path: path, size: size, sha256: "")
     }
 
-    private func runStreamingTask(
-        _ task: RunPlan.Task, files: [InputFile], name: String, format: any InputFormat, source: TaskProcessor.Source,
+    /// Runs `tasks`, reading `inputs` and writing the parts named `names`, as one stream.
+    private func runStreamingTasks(
+        _ tasks: [RunPlan.Task], inputs: [TaskProcessor.TaskInput], names: [String], source: TaskProcessor.Source,
         steps: [TaskProcessor.Step]
     ) throws {
-        let started = Stopwatch.now()
-        if case .parts = source, !ownDatabase {
-            try store.beginTask(task.id, run: run, kind: .continuing)
-        } else {
-            try store.beginTask(task.id, run: run, kind: .reading)
-        }
+        /// The task begun and not ended, by index.
+        var begun: Int?
+        /// The task being written: when it started, its part, its warnings.
+        var current: (started: UInt64, writer: ZstdFileWriter, warnings: Int)?
+        let processor = TaskProcessor(steps: steps, audit: audit, tasks: inputs, source: source, workers: workers, progress: progress)
         do {
-            let writer = try ZstdFileWriter(path: folder + "/" + name)
-            var warnings = 0
-            let processor = TaskProcessor(steps: steps, audit: audit, format: format, files: files, source: source,
-                                          workers: workers, progress: progress)
-            let outcome = try processor.run(
-                write: { try writer.write($0) },
-                record: { try store.record($0, task: task.id) },
+            try processor.run(
+                begin: { index in
+                    let task = tasks[index]
+                    progress.startTask(Int(task.id))
+                    let started = Stopwatch.now()
+                    if case .parts = source, !ownDatabase {
+                        try store.beginTask(task.id, run: run, kind: .continuing)
+                    } else {
+                        try store.beginTask(task.id, run: run, kind: .reading)
+                    }
+                    begun = index
+                    current = (started, try ZstdFileWriter(path: folder + "/" + names[index]), 0)
+                },
+                write: { try current!.writer.write($0) },
+                record: { try store.record($0, task: tasks[begun!].id) },
+                end: { index, outcome in
+                    let task = tasks[index]
+                    if current!.warnings > 20 {
+                        FileHandle.standardError.write(Data("""
+                            warning: \(current!.warnings - 20) more unreadable records in task \(task.id); see the documents table
+
+                            """.utf8))
+                    }
+                    let sha = try current!.writer.commit()
+                    try store.completeTask(task.id, TaskCompletion(
+                        docsIn: outcome.docsIn, docsKept: outcome.docsKept, seconds: Double(Stopwatch.now() - current!.started) / 1e9,
+                        output: names[index], outputSHA256: sha, stages: outcome.stages, groupNames: audit?.auditor.groupNames ?? []))
+                    current = nil
+                    begun = nil
+                },
                 warn: { message in
-                    warnings += 1
-                    if warnings <= 20 { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
+                    current!.warnings += 1
+                    if current!.warnings <= 20 { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
                 })
-            if warnings > 20 {
-                FileHandle.standardError.write(Data("warning: \(warnings - 20) more unreadable records in task \(task.id); see the documents table\n".utf8))
-            }
-            let sha = try writer.commit()
-            try store.completeTask(task.id, TaskCompletion(
-                docsIn: outcome.docsIn, docsKept: outcome.docsKept, seconds: Double(Stopwatch.now() - started) / 1e9,
-                output: name, outputSHA256: sha, stages: outcome.stages, groupNames: audit?.auditor.groupNames ?? []))
         } catch {
-            try? store.failTask(task.id, message: "\(error)")
+            if let begun { try? store.failTask(tasks[begun].id, message: "\(error)") }
             throw error
         }
     }

@@ -3,10 +3,12 @@ import CurateIO
 import CurateProvenance
 import Foundation
 
-/// Streams the files of one task through the stages: one thread splits records, `workers`
-/// threads decode and process batches of them, and the calling thread writes the results in
-/// input order, so the output does not depend on the number of workers. At most a fixed
-/// number of batches is in flight, which bounds memory.
+/// Streams the files of a phase's tasks, one task after another, through the stages: one
+/// thread splits records, `workers` threads decode and process batches of them, and the
+/// calling thread writes the results in input order, so the output does not depend on the
+/// number of workers. The workers go on to the next task's batches while the last ones of a
+/// task are written, so that no core waits at task boundaries. At most a fixed number of
+/// batches is in flight, which bounds memory.
 struct TaskProcessor: Sendable {
     /// A stage of the task's phase, at its position in the pipeline.
     struct Step: Sendable {
@@ -31,17 +33,22 @@ struct TaskProcessor: Sendable {
         let auditor: any TermGroupAuditor
     }
 
+    /// The files of one task and the format they are read with.
+    struct TaskInput: Sendable {
+        let format: any InputFormat
+        let files: [InputFile]
+    }
+
     let steps: [Step]
     let audit: Audit?
-    let format: any InputFormat
-    let files: [InputFile]
+    let tasks: [TaskInput]
     let source: Source
     let workers: Int
     let progress: ProgressTracker?
 
     /// The most records, and about the most bytes, of a batch that a worker takes. Small
-    /// enough that when a task's last batch is being processed, the other workers, which have
-    /// nothing left to do until the next task starts, do not wait long.
+    /// enough that when the last batch is being processed, the other workers, which have
+    /// nothing left to do, do not wait long.
     static let batchRecords = 64
     static let batchBytes = 1 << 20
 
@@ -52,9 +59,10 @@ struct TaskProcessor: Sendable {
         var stages: [StageStats]
     }
 
-    /// A batch of raw records from one file.
+    /// A batch of raw records from one file of a task.
     private struct Job: @unchecked Sendable {
         let sequence: Int
+        let task: Int
         let file: Int
         let items: [SourceItem]
     }
@@ -70,13 +78,17 @@ struct TaskProcessor: Sendable {
     }
 
     private enum Result: @unchecked Sendable {
-        case batch(Done)
+        case batch(task: Int, Done)
+        /// Every batch of the task came before.
+        case taskEnd(Int)
         case end
     }
 
-    /// Processes the task, handing each batch's output to `write` and rows to `record`, in order.
-    func run(write: ([UInt8]) throws -> Void, record: ([DocumentRecord]) throws -> Void,
-             warn: (String) -> Void) throws -> Outcome {
+    /// Processes the tasks in order: calls `begin` with a task's index before its first
+    /// batch, hands each batch's output to `write` and its rows to `record`, and calls `end`
+    /// with the task's outcome after its last batch.
+    func run(begin: (Int) throws -> Void, write: ([UInt8]) throws -> Void, record: ([DocumentRecord]) throws -> Void,
+             end: (Int, Outcome) throws -> Void, warn: (String) -> Void) throws {
         let inFlight = max(4, workers * 3)
         let jobs = BoundedQueue<Job>(capacity: inFlight)
         let results = ReorderBuffer<Result>()
@@ -85,65 +97,62 @@ struct TaskProcessor: Sendable {
 
         let reader = spawn("curate-reader") { [self] in
             var sequence = 0
-            func submit(_ file: Int, _ items: [SourceItem]) {
-                slots.wait()
-                guard !cancelled.withLock({ $0 }) else { slots.signal(); return }
-                jobs.push(Job(sequence: sequence, file: file, items: items))
-                sequence += 1
-            }
-            for (index, file) in files.enumerated() {
+            for (taskIndex, task) in tasks.enumerated() {
                 if cancelled.withLock({ $0 }) { break }
-                var source: any RecordSource
-                do throws(RecordError) {
-                    source = try format.open(file)
-                } catch {
-                    submit(index, [.corrupt(offset: 0, message: error.message)])
-                    addBytes(file.size)
-                    continue
-                }
-                var items: [SourceItem] = []
-                var bytes = 0
-                var reported: Int64 = 0
-                while let item = source.next() {
-                    items.append(item)
-                    if case let .record(record) = item { bytes += record.bytes.count }
-                    if items.count >= Self.batchRecords || bytes >= Self.batchBytes {
-                        submit(index, items)
-                        items.removeAll(keepingCapacity: true)
-                        bytes = 0
-                        addBytes(source.bytesRead - reported)
-                        reported = source.bytesRead
+                func submit(_ file: Int, _ items: [SourceItem]) -> Bool {
+                    slots.wait()
+                    guard !cancelled.withLock({ $0 }) else {
+                        slots.signal()
+                        return false
                     }
+                    jobs.push(Job(sequence: sequence, task: taskIndex, file: file, items: items))
+                    sequence += 1
+                    return true
                 }
-                if !items.isEmpty { submit(index, items) }
-                addBytes(file.size - reported)
+                read(task, submit: submit)
+                results.put(sequence, .taskEnd(taskIndex))
+                sequence += 1
             }
             jobs.close()
             results.put(sequence, .end)
         }
 
+
         let pool = (0..<workers).map { n in
             spawn("curate-worker-\(n)") { [self] in
                 while let job = jobs.pop() {
                     if cancelled.withLock({ $0 }) { continue }
-                    results.put(job.sequence, .batch(process(job)))
+                    results.put(job.sequence, .batch(task: job.task, process(job)))
                 }
             }
         }
 
         var outcome = Outcome(stages: emptyStats())
+        var begun = false
         var sequence = 0
         do {
-            while case let .batch(done)? = results.take(sequence) {
-                try write(done.output.bytes)
-                try record(done.rows)
-                done.warnings.forEach(warn)
-                outcome.docsIn += done.docsIn
-                outcome.docsKept += done.docsKept
-                for i in outcome.stages.indices { outcome.stages[i].add(done.stages[i]) }
-                progress?.add(done.stages, documents: done.docsIn)
-                slots.signal()
+            loop: while let result = results.take(sequence) {
                 sequence += 1
+                switch result {
+                case let .batch(task, done):
+                    if !begun { try begin(task) }
+                    begun = true
+                    try write(done.output.bytes)
+                    try record(done.rows)
+                    done.warnings.forEach(warn)
+                    outcome.docsIn += done.docsIn
+                    outcome.docsKept += done.docsKept
+                    for i in outcome.stages.indices { outcome.stages[i].add(done.stages[i]) }
+                    progress?.add(done.stages, documents: done.docsIn)
+                    slots.signal()
+                case let .taskEnd(task):
+                    if !begun { try begin(task) }
+                    try end(task, outcome)
+                    outcome = Outcome(stages: emptyStats())
+                    begun = false
+                case .end:
+                    break loop
+                }
             }
         } catch {
             cancelled.withLock { $0 = true }
@@ -156,7 +165,37 @@ struct TaskProcessor: Sendable {
         }
         reader.join()
         pool.forEach { $0.join() }
-        return outcome
+    }
+
+    /// Reads the files of `task` in batches, handing each to `submit` with the file's index,
+    /// until `submit` returns false.
+    private func read(_ task: TaskInput, submit: (Int, [SourceItem]) -> Bool) {
+        for (index, file) in task.files.enumerated() {
+            var source: any RecordSource
+            do throws(RecordError) {
+                source = try task.format.open(file)
+            } catch {
+                guard submit(index, [.corrupt(offset: 0, message: error.message)]) else { return }
+                addBytes(file.size)
+                continue
+            }
+            var items: [SourceItem] = []
+            var bytes = 0
+            var reported: Int64 = 0
+            while let item = source.next() {
+                items.append(item)
+                if case let .record(record) = item { bytes += record.bytes.count }
+                if items.count >= Self.batchRecords || bytes >= Self.batchBytes {
+                    guard submit(index, items) else { return }
+                    items.removeAll(keepingCapacity: true)
+                    bytes = 0
+                    addBytes(source.bytesRead - reported)
+                    reported = source.bytesRead
+                }
+            }
+            if !items.isEmpty, !submit(index, items) { return }
+            addBytes(file.size - reported)
+        }
     }
 
     /// Progress counts input bytes; parts of later phases are not part of that total.
@@ -169,7 +208,8 @@ struct TaskProcessor: Sendable {
     }
 
     private func process(_ job: Job) -> Done {
-        let file = files[job.file]
+        let format = tasks[job.task].format
+        let file = tasks[job.task].files[job.file]
         var done = Done(stages: emptyStats())
         done.output.bytes.reserveCapacity(1 << 20)
         done.rows.reserveCapacity(job.items.count)

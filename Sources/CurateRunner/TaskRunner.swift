@@ -89,10 +89,8 @@ public enum TaskRunner {
             case .stream:
                 let barrierStage = step.planPhase > 0 ? try execution.loadBarrier(phase: step.planPhase - 1) : nil
                 let steps = try execution.prepareStream(step.planPhase, barrierStage: barrierStage)
-                for n in slice {
-                    try execution.runStreamingTask(phase: step.planPhase, n, steps: steps)
-                    outputs.append(execution.partName(phase: step.planPhase, n))
-                }
+                try execution.runStreamingTasks(phase: step.planPhase, Array(slice), steps: steps)
+                outputs += slice.map { execution.partName(phase: step.planPhase, $0) }
             case .barrier:
                 try execution.resolveBarrier(phase: step.planPhase)
                 outputs.append(execution.barrierMarker(phase: step.planPhase))
