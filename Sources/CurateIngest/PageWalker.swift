@@ -327,21 +327,47 @@ struct PageWalker {
                 i = end
                 continue
             }
-            let before = weight
-            switch b {
-            case 0x09, 0x0A, 0x20, 0x80...0xBF:
-                break
-            case 0xE3 where at(i + 1) == 0x80 && at(i + 2) == 0x82:
-                sentenceEnds += 1
-                weight += 3
-            case 0xE3...0xED:
-                weight += 3
-            default:
-                weight += 1
+            guard b >= 0x80 else {
+                if b != 0x09, b != 0x0A, b != 0x20 {
+                    weight += 1
+                    if linkDepth > 0 { linkWeight += 1 }
+                }
+                text.append(b)
+                i += 1
+                continue
             }
-            if linkDepth > 0 { linkWeight += weight - before }
-            text.append(b)
-            i += 1
+            // A run of non-ASCII bytes up to the next one handled above, appended at once.
+            var end = i
+            var runWeight = 0
+            run: while end < n {
+                switch content[end] {
+                case 0x80...0xBF:
+                    break
+                case 0xC2:
+                    if at(end + 1) == 0xA0 || at(end + 1) == 0xAD { break run }
+                    runWeight += 1
+                case 0xE2:
+                    if at(end + 1) == 0x80, at(end + 2) == 0x8B { break run }
+                    runWeight += 1
+                case 0xE3:
+                    if at(end + 1) == 0x80, at(end + 2) == 0x82 { sentenceEnds += 1 }
+                    runWeight += 3
+                case 0xE4...0xED:
+                    runWeight += 3
+                case 0xEE, 0x00...0x7F:
+                    break run
+                case 0xEF:
+                    if at(end + 1) < 0xA4 { break run }
+                    runWeight += 1
+                default:
+                    runWeight += 1
+                }
+                end += 1
+            }
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: content[i..<end]))
+            weight += runWeight
+            if linkDepth > 0 { linkWeight += runWeight }
+            i = end
         }
     }
 
