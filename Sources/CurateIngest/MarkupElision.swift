@@ -17,6 +17,15 @@ import Glibc
 /// is parsed again whole. Pages holding a NUL byte, which ends libxml2's reading of a value, are
 /// left whole, as are the attributes of `html`, `head` and `body`: libxml2 reads a misplaced or
 /// repeated one without reporting it.
+///
+/// Text, which libxml2 also reads a character at a time, is handed over instead of parsed: a
+/// run of text between two pieces of markup gives way to `textMarker`, and `PageWalker` puts
+/// the run back (`textRuns`) where the parser reports the marker as text. A run is replaced
+/// when libxml2 would pass it on as written and as text that is not blank (no `&`, no carriage
+/// return, no control or non-character), before the first `<pre`, and when the markup after it
+/// is a tag or comment that the parser reads as such; the walker checks that every marker comes
+/// back alone and in order, or parses the page whole. Pages that hold the marker are left with
+/// their text.
 struct MarkupElision {
     /// A start tag some of whose bytes were elided.
     struct Checkpoint: Equatable {
@@ -32,6 +41,26 @@ struct MarkupElision {
     let bytes: [UInt8]
     /// The start tags that lost bytes, in page order, with positions in `bytes`.
     let checkpoints: [Checkpoint]
+    /// The runs of text that gave way to `textMarker`, in page order, as offsets in the page.
+    let textRuns: [Range<Int>]
+
+    /// What stands for a run of text: U+10FFFD, a private-use character pages hardly ever hold.
+    static let textMarker: StaticString = "\u{10FFFD}"
+
+    /// Runs shorter than this stay: the parser reads them about as fast as it reads a marker.
+    static let shortestTextRun = 12
+
+    /// Whether the `count` bytes at `bytes` hold `textMarker`.
+    static func holdsTextMarker(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let marker = textMarker.utf8Start, length = textMarker.utf8CodeUnitCount
+        var i = 0
+        while i + length <= count, let found = memchr(bytes + i, Int32(marker[0]), count - length + 1 - i) {
+            let at = bytes.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if memcmp(bytes + at, marker, length) == 0 { return true }
+            i = at + 1
+        }
+        return false
+    }
 
     /// Bodies shorter than this are left in: eliding them saves less than making and checking
     /// the elision costs.
@@ -44,6 +73,8 @@ struct MarkupElision {
         var bytes: [UInt8] = []
         var checkpoints: [Checkpoint] = []
         var attributes = TagAttributes()
+        var textRuns: [Range<Int>] = []
+        let replacesText = !Self.holdsTextMarker(base, n)
         var copiedUpTo = 0
         var removed = 0
         /// Copies the page up to `start`, then `substitute`, and skips the page to `end`.
@@ -69,24 +100,43 @@ struct MarkupElision {
             }
         }
         let firstPre = Self.firstPre(html)
+        /// Replaces the text before the markup at hand, if the parser reads that markup as
+        /// markup (`markupFollows`) and the text qualifies; else collapses its blanks.
+        func handleText(_ text: Range<Int>?, markupFollows: Bool) {
+            guard let text else { return }
+            if markupFollows, replacesText, text.upperBound <= firstPre, text.count >= Self.shortestTextRun,
+               Self.isReplaceableText(UnsafeBufferPointer(rebasing: html[text]))
+            {
+                elide(text.lowerBound, text.upperBound, substitute: Self.textMarker)
+                textRuns.append(text)
+            } else {
+                collapseBlanks(text.lowerBound, min(text.upperBound, firstPre))
+            }
+        }
         var i = 0
         var inText = true
         while i < n, let found = memchr(base + i, Int32(UInt8(ascii: "<")), n - i) {
             let lt = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            if inText { collapseBlanks(i, min(lt, firstPre)) }
+            let text = inText ? i..<lt : nil
             inText = false
             if Self.matches(html, at: lt + 1, "!--") {
-                guard let end = Self.commentEnd(html, from: lt + 4) else { break }
+                guard let end = Self.commentEnd(html, from: lt + 4) else {
+                    handleText(text, markupFollows: false)
+                    break
+                }
+                handleText(text, markupFollows: true)
                 i = end + 3
                 inText = true
                 continue
             }
             if let end = Self.endTag(html, at: lt) {
+                handleText(text, markupFollows: true)
                 i = end + 1
                 inText = true
                 continue
             }
             guard lt + 1 < n, Self.isLetter(html[lt + 1]) else {
+                handleText(text, markupFollows: false)
                 i = lt + 1
                 continue
             }
@@ -94,9 +144,11 @@ struct MarkupElision {
             while k < n, Self.isNameCharacter(html[k]) { k += 1 }
             let element = Element(UnsafeBufferPointer(rebasing: html[(lt + 1)..<k]))
             guard let tag = Self.startTag(html, of: element, attributesFrom: k, noting: &attributes) else {
+                handleText(text, markupFollows: false)
                 i = k
                 continue
             }
+            handleText(text, markupFollows: true)
             if let substitute = tag.substitute {
                 elide(k, tag.selfClosing ? tag.end - 1 : tag.end, substitute: substitute)
             } else {
@@ -125,6 +177,7 @@ struct MarkupElision {
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: html[copiedUpTo..<n]))
         self.bytes = bytes
         self.checkpoints = checkpoints
+        self.textRuns = textRuns
     }
 
     /// The elements whose attributes or bodies are treated apart.
@@ -384,6 +437,35 @@ struct MarkupElision {
     /// Whether every character of a body is one that libxml2 reads through without stopping or
     /// complaining: no control characters but tab, line feed and carriage return, no U+FFFE or
     /// U+FFFF.
+    /// Whether libxml2 passes `text` on as written, as text that is not blank: it holds a byte
+    /// other than space, tab and line feed, and no `&`, carriage return, other control byte,
+    /// U+FFFE or U+FFFF.
+    private static func isReplaceableText(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }) else { return false }
+        let raw = UnsafeRawPointer(text.baseAddress!)
+        var i = 0
+        // Eight bytes at a time; a word with a byte below 0x20, an `&` or an 0xEF is looked at byte by byte.
+        while i + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let ef = word ^ 0xEFEF_EFEF_EFEF_EFEF, ampersand = word ^ 0x2626_2626_2626_2626
+            let flags = ((word &- 0x2020_2020_2020_2020) & ~word) | ((ef &- 0x0101_0101_0101_0101) & ~ef)
+                | ((ampersand &- 0x0101_0101_0101_0101) & ~ampersand)
+            if flags & 0x8080_8080_8080_8080 != 0, !isReplaceableText(text, i..<(i + 8)) { return false }
+            i += 8
+        }
+        return isReplaceableText(text, i..<text.count)
+    }
+
+    private static func isReplaceableText(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for i in range {
+            let byte = text[i]
+            if byte < 0x20, byte != 0x09, byte != 0x0A { return false }
+            if byte == 0x26 { return false }
+            if byte == 0xEF, i + 2 < text.count, text[i + 1] == 0xBF, text[i + 2] >= 0xBE { return false }
+        }
+        return true
+    }
+
     private static func isPlain(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
         let raw = UnsafeRawPointer(body.baseAddress!)
         var i = 0

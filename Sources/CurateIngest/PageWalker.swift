@@ -59,20 +59,38 @@ struct PageWalker {
     /// confirmed, in order.
     private var checkpoints: [MarkupElision.Checkpoint] = []
     private(set) var confirmedElisions = 0
+    /// The page `MarkupElision` worked on and the runs of its text that markers stand for.
+    private var original: UnsafeBufferPointer<UInt8>?
+    private var textRuns: [Range<Int>] = []
+    /// How many markers the parser reported, and whether one came in a way it should not: not
+    /// alone, or more than there are runs.
+    private(set) var restoredTextRuns = 0
+    private(set) var misplacedMarker = false
+
+    /// Whether the walk read every elision back as `MarkupElision` made it.
+    var confirmedAllElisions: Bool {
+        confirmedElisions == checkpoints.count && restoredTextRuns == textRuns.count && !misplacedMarker
+    }
 
     /// Walks the page `html`, valid UTF-8.
     static func walk(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
         if let elision = MarkupElision(html) {
-            let walker = elision.bytes.withUnsafeBufferPointer { walk($0, checkpoints: elision.checkpoints) }
-            if walker.confirmedElisions == elision.checkpoints.count { return walker }
+            let walker = elision.bytes.withUnsafeBufferPointer {
+                walk($0, checkpoints: elision.checkpoints, textRuns: elision.textRuns, of: html)
+            }
+            if walker.confirmedAllElisions { return walker }
         }
         return walk(html, checkpoints: [])
     }
 
-    /// Walks `html`, from which `MarkupElision` took the bytes that `checkpoints` describe.
-    static func walk(_ html: UnsafeBufferPointer<UInt8>, checkpoints: [MarkupElision.Checkpoint]) -> PageWalker {
+    /// Walks `html`, from which `MarkupElision` took the bytes that `checkpoints` describe and
+    /// where markers stand for the `textRuns` of the page `original`.
+    static func walk(_ html: UnsafeBufferPointer<UInt8>, checkpoints: [MarkupElision.Checkpoint], textRuns: [Range<Int>] = [],
+                     of original: UnsafeBufferPointer<UInt8>? = nil) -> PageWalker {
         var walker = PageWalker()
         walker.checkpoints = checkpoints
+        walker.textRuns = textRuns
+        walker.original = original
         guard initialized, let base = html.baseAddress, html.count > 0, html.count < Int(Int32.max),
               let context = htmlNewParserCtxt()
         else { return walker }
@@ -90,7 +108,7 @@ struct PageWalker {
         }
         sax.pointee.endElement = { context, _ in Self.of(context).pointee.end() }
         sax.pointee.characters = { context, bytes, count in
-            if let bytes { Self.of(context).pointee.characters(bytes, Int(count)) }
+            if let bytes { Self.of(context).pointee.received(bytes, Int(count)) }
         }
         sax.pointee.serror = { context, error in
             guard let error, error.pointee.code == Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), let name = error.pointee.str1
@@ -269,6 +287,28 @@ struct PageWalker {
             blockTags.removeLast()
             if !frame.endedEarly { spans[frame.span].blocks = spans[frame.span].blocks.lowerBound..<blocks.count }
         }
+    }
+
+    /// Text from the parser: a marker's run of the page, or text as it is.
+    private mutating func received(_ content: UnsafePointer<UInt8>, _ count: Int) {
+        if !textRuns.isEmpty {
+            let marker = MarkupElision.textMarker
+            if count == marker.utf8CodeUnitCount, memcmp(content, marker.utf8Start, count) == 0 {
+                guard restoredTextRuns < textRuns.count, let original else {
+                    misplacedMarker = true
+                    return
+                }
+                let run = textRuns[restoredTextRuns]
+                restoredTextRuns += 1
+                characters(original.baseAddress! + run.lowerBound, run.count)
+                return
+            }
+            if MarkupElision.holdsTextMarker(content, count) {
+                misplacedMarker = true
+                return
+            }
+        }
+        characters(content, count)
     }
 
     private mutating func characters(_ content: UnsafePointer<UInt8>, _ count: Int) {

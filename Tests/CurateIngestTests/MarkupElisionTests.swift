@@ -76,6 +76,44 @@ private struct Walk: Equatable {
         #expect(checkpoints.isEmpty)
     }
 
+    /// Long runs of text become markers, restored from the page; runs with an `&`, a carriage
+    /// return or a control character, blank ones, short ones, ones before a `<` that is not
+    /// markup and ones after the first `<pre` stay (blanks collapsed where they may be).
+    @Test func replacesRunsOfPlainTextWithMarkers() throws {
+        let page = Array(("<title>A title of the page</title><p>Plain text, long enough \u{E9}t\u{E9}.</p>"
+            + "<p>Fish &amp; chips   served</p>\n      \n<p>short</p><p>a\rcarriage return here</p><p>a bell\u{7} in a long run</p>"
+            + "<p>if 1 < 2 then more text</p><p>tab\there and line\nfeed</p><pre>after the pre element</pre>").utf8)
+        let elision = try #require(page.withUnsafeBufferPointer { MarkupElision($0) })
+        let marker = "\u{10FFFD}"
+        #expect(String(decoding: elision.bytes, as: UTF8.self) == "<title>\(marker)</title><p>\(marker)</p>"
+            + "<p>Fish &amp; chips served</p>\n<p>short</p><p>a\rcarriage return here</p><p>a bell\u{7} in a long run</p>"
+            + "<p>if 1 < 2 then more text</p><p>\(marker)</p><pre>after the pre element</pre>")
+        #expect(elision.textRuns.map { String(decoding: page[$0], as: UTF8.self) }
+            == ["A title of the page", "Plain text, long enough \u{E9}t\u{E9}.", "tab\there and line\nfeed"])
+        let walked = page.withUnsafeBufferPointer { PageWalker.walk($0) }
+        #expect(walked.restoredTextRuns == 3 && !walked.misplacedMarker)
+        #expect(Walk(walked) == Walk(page.withUnsafeBufferPointer { PageWalker.walk($0, checkpoints: []) }))
+        #expect(walked.title == "A title of the page")
+    }
+
+    /// A page that holds the marker keeps its text; a marker reported with other text, or more
+    /// markers than runs, make the walk parse the page whole.
+    @Test func markersAreCheckedAgainstThePage() throws {
+        let holding = Array("<p>Plain text, long enough, and \u{10FFFD} in it</p><p>Another plain run of text</p>".utf8)
+        #expect(holding.withUnsafeBufferPointer { MarkupElision($0) } == nil)
+        let page = Array("<p>Plain text, long enough to replace</p>".utf8)
+        let elided = Array("<p>\u{10FFFD}</p><p>\u{10FFFD}</p><p>x\u{10FFFD}</p>".utf8)
+        let (extra, mixed) = page.withUnsafeBufferPointer { original in
+            elided.withUnsafeBufferPointer { bytes in
+                (PageWalker.walk(bytes, checkpoints: [], textRuns: [3..<37], of: original),
+                 PageWalker.walk(bytes, checkpoints: [], textRuns: [3..<37, 3..<37], of: original))
+            }
+        }
+        #expect(extra.restoredTextRuns == 1 && extra.misplacedMarker && !extra.confirmedAllElisions)
+        #expect(mixed.restoredTextRuns == 2 && mixed.misplacedMarker && !mixed.confirmedAllElisions)
+        #expect(String(decoding: mixed.text, as: UTF8.self) == "Plain text, long enough to replacePlain text, long enough to replace")
+    }
+
     @Test func leavesBodiesThatLibxml2MayReadOtherwise() {
         // In a comment; self-closed; starting with a tag; holding a control character; a longer
         // tag name; a ">" inside a quoted attribute value is not the end of the tag.
@@ -121,17 +159,20 @@ private struct Walk: Equatable {
             }
         }
         #expect(pages.count == 29)
-        var elided = 0
+        var elided = 0, runs = 0
         for (name, page) in pages {
             page.withUnsafeBufferPointer { bytes in
                 let walked = PageWalker.walk(bytes)
                 #expect(Walk(walked) == Walk(PageWalker.walk(bytes, checkpoints: [])), "\(name)")
                 if let elision = MarkupElision(bytes) {
                     #expect(walked.confirmedElisions == elision.checkpoints.count, "\(name)")
+                    #expect(walked.restoredTextRuns == elision.textRuns.count && !walked.misplacedMarker, "\(name)")
                     elided += elision.checkpoints.count
+                    runs += elision.textRuns.count
                 }
             }
         }
         #expect(elided == 10425)
+        #expect(runs == 2006)
     }
 }
