@@ -76,6 +76,20 @@ import Testing
         ("http://münchen.example.de/", "example.de", "münchen.example.de"),
         ("http://ü@x.example.com/", "example.com", "x.example.com"),
         ("http://x.example.com:ü/", "example.com", "x.example.com"),
+        // Hosts of the one-pass scan (ASCII, no user part or port): case, empty labels, the
+        // rules with wildcards and exceptions, more dots than it records.
+        ("http://WWW.EXAMPLE.COM/", "EXAMPLE.COM", "WWW.EXAMPLE.COM"),
+        ("http://a..example.com/", "example.com", "a..example.com"),
+        ("http://a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.example.com/x", "example.com", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.example.com"),
+        ("http:///x", "", ""),
+        ("http://www.city.kawasaki.jp/", "city.kawasaki.jp", "www.city.kawasaki.jp"),
+        ("http://x.y.kawasaki.jp/p", "x.y.kawasaki.jp", "x.y.kawasaki.jp"),
+        ("http://.example.com/", "example.com", "example.com"),
+        ("http://example..com/", "", ""),
+        ("http://ex-ample.co.uk?x", "ex-ample.co.uk", "ex-ample.co.uk"),
+        ("https://a_b.example.com#f", "example.com", "a_b.example.com"),
+        ("http://x.example.com", "example.com", "x.example.com"),
+        ("http://com/", "", ""),
     ])
     func hostSplitAsTldextract(url: String, registered: String, fqdn: String) throws {
         let list = try Self.suffixes()
