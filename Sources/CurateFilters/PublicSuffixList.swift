@@ -105,17 +105,20 @@ public struct PublicSuffixList: Sendable {
             } else {
                 start = 0
             }
-            return withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.plainHostMaxDots) { dots in
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.plainHostMaxDots + 1) { dots in
+                // Each position is written as a dot's and kept only if it is one: no branch
+                // on where the dots fall.
                 var dotCount = 0
                 var end = start
                 while end < n {
                     let k = kind[Int(url[end])]
-                    if k & Self.hostSpecialByte != 0 {
+                    if k & Self.hostStopByte != 0 {
                         if k & Self.hostEndByte != 0 { break }
-                        if k & Self.hostDotByte == 0 || dotCount == Self.plainHostMaxDots { return nil }
-                        dots[dotCount] = end
-                        dotCount &+= 1
+                        return nil
                     }
+                    dots[dotCount] = end
+                    dotCount &+= Int(k &>> Self.hostDotShift)
+                    if dotCount > Self.plainHostMaxDots { return nil }
                     end &+= 1
                 }
                 if dotCount > 0, dots[dotCount &- 1] == end &- 1 { return nil }
@@ -160,21 +163,23 @@ public struct PublicSuffixList: Sendable {
         }
     }
 
-    /// Bits of ``hostBytes``.
-    private static let schemeByte: UInt8 = 1, hostSpecialByte: UInt8 = 2, hostEndByte: UInt8 = 4, hostDotByte: UInt8 = 8
+    /// Bits of ``hostBytes``; the dot bit is the top one, so that `kind >> hostDotShift` is 1
+    /// for a dot and 0 for any other byte.
+    private static let schemeByte: UInt8 = 1, hostStopByte: UInt8 = 2, hostEndByte: UInt8 = 4
+    private static let hostDotShift: UInt8 = 7
 
-    /// For each byte: whether a scheme may hold it, and whether it ends a host (`/`, `?`, `#`),
-    /// is a dot, or needs the full host parse (`@`, `:`, `[`, ASCII white space, non-ASCII);
-    /// the last three also set `hostSpecialByte`.
+    /// For each byte: whether a scheme may hold it, whether it is a dot, and whether it stops
+    /// the host scan, either ending the host (`/`, `?`, `#`: also `hostEndByte`) or needing
+    /// the full host parse (`@`, `:`, `[`, ASCII white space, non-ASCII).
     private static let hostBytes: [UInt8] = (0...255).map { b in
         let byte = UInt8(b)
         var kind: UInt8 = isSchemeByte(byte) ? schemeByte : 0
         if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
-            kind |= hostSpecialByte | hostEndByte
+            kind |= hostStopByte | hostEndByte
         } else if byte == UInt8(ascii: ".") {
-            kind |= hostSpecialByte | hostDotByte
+            kind |= 1 << hostDotShift
         } else if byte == UInt8(ascii: "@") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[") || isASCIISpace(byte) || byte >= 0x80 {
-            kind |= hostSpecialByte
+            kind |= hostStopByte
         }
         return kind
     }
