@@ -87,9 +87,11 @@ struct ListedWordAutomaton: Sendable {
     }
 
     /// Calls `found` with the index in `words` of each listed word among the words of
-    /// `text`, once or more for each occurrence.
+    /// `text`, once or more for each occurrence, and `alongside` with each byte of `text` in
+    /// order, once (so that another automaton's steps run in the same loop, their table
+    /// reads overlapping these).
     @inline(__always)
-    func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ found: (Int) -> Void) {
+    func forEachWord(in text: UnsafeBufferPointer<UInt8>, alongside: (UInt8) -> Void = { _ in }, _ found: (Int) -> Void) {
         guard !text.isEmpty else { return }
         byteClass.withUnsafeBufferPointer { byteClass in
             transitions.withUnsafeBufferPointer { transitions in
@@ -107,6 +109,7 @@ struct ListedWordAutomaton: Sendable {
                     for k in 0..<8 {
                         row = step(row, text[i &+ k])
                         seen |= row
+                        alongside(text[i &+ k])
                     }
                     if seen >= endedRow {
                         row = blockRow
@@ -120,6 +123,7 @@ struct ListedWordAutomaton: Sendable {
                 while i < text.count {
                     row = step(row, text[i])
                     if row >= endedRow { found((row &- endedRow) / width) }
+                    alongside(text[i])
                     i &+= 1
                 }
                 if row < endedRow {

@@ -106,8 +106,15 @@ public final class URLFilter: Stage {
             fqdnListed = fqdn.map { domains.contains(hash: $0) } ?? false
         }
         let listedURL = urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url))
-        let (banned, softCount) = bannedWordCounts(url)
-        let subwordFound = bannedSubwords.occurs(in: url)
+        // The word and sub-word automata in one loop where the sub-words' table allows.
+        let (banned, softCount, subwordFound) = bannedSubwords.withNarrowStepper { subwords in
+            var row = 0
+            let (banned, soft) = bannedWordCounts(url) { row = subwords.next(row, $0) }
+            return (banned, soft, row == subwords.matchedRow)
+        } ?? {
+            let (banned, soft) = bannedWordCounts(url)
+            return (banned, soft, bannedSubwords.occurs(in: url))
+        }()
 
         if registeredListed { return .drop(reason: "url_filter:domain", metrics: []) }
         if fqdnListed { return .drop(reason: "url_filter:subdomain", metrics: []) }
@@ -128,11 +135,13 @@ public final class URLFilter: Stage {
     }
 
     /// Whether a banned word is among the words of `url`, and how many distinct soft-banned
-    /// words are (see ``ListedWordAutomaton`` for what the words are).
-    private func bannedWordCounts(_ url: UnsafeBufferPointer<UInt8>) -> (banned: Bool, soft: Int) {
+    /// words are (see ``ListedWordAutomaton`` for what the words are); `alongside` gets each
+    /// byte of `url` in order.
+    @inline(__always)
+    private func bannedWordCounts(_ url: UnsafeBufferPointer<UInt8>, alongside: (UInt8) -> Void = { _ in }) -> (banned: Bool, soft: Int) {
         var banned = false
         var soft: [Int] = []
-        listedWords.forEachWord(in: url) { word in
+        listedWords.forEachWord(in: url, alongside: alongside) { word in
             if isBanned[word] { banned = true }
             if isSoftBanned[word], !soft.contains(word) { soft.append(word) }
         }

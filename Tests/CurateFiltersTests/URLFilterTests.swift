@@ -195,6 +195,21 @@ import Testing
         #expect(found(automaton, "") == [])
     }
 
+    /// The bytes go to `alongside` once each, in order, also in the blocks stepped again
+    /// because a listed word ended in them.
+    @Test func alongsideGetsEveryByteOnce() {
+        let automaton = ListedWordAutomaton(words: [Array("ab".utf8)])
+        for length in 0...40 {
+            let text = Array((0..<length).map { k in Array("ab/xy-ab.q".utf8)[k % 10] })
+            var seen: [UInt8] = []
+            var words = 0
+            text.withUnsafeBufferPointer { automaton.forEachWord(in: $0, alongside: { seen.append($0) }) { _ in words += 1 } }
+            #expect(seen == text)
+            // "ab" at 0 (later periods read "qab"), and "ab" at 6 of every period.
+            #expect(words == (length >= 2 ? 1 : 0) + (length + 2) / 10)
+        }
+    }
+
     /// A text holds the empty word where it starts or ends with a separator.
     @Test func emptyWordIsFoundAtTheEdgesOnly() {
         let automaton = ListedWordAutomaton(words: [[], Array("ab".utf8)])
