@@ -104,13 +104,36 @@ struct HashedStringSet: Sendable {
     /// ``hash(_:)`` of `bytes` with ASCII letters lower-cased, eight at a time.
     @inline(__always)
     static func hash(lowercasingASCII bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        hash(bytes, readableEnd: bytes.count) { word in
-            // Per byte, on its low seven bits (no carry crosses a byte): at least "A", and
-            // above "Z"; only bytes with the top bit clear are letters.
-            let low = word & 0x7F7F_7F7F_7F7F_7F7F
-            let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525) & ~word & 0x8080_8080_8080_8080
-            return word | upper >> 2
+        hash(lowercasingASCII: bytes, readableEnd: bytes.count)
+    }
+
+    /// ``hash(lowercasingASCII:)`` of `bytes`, which may read up to `readableEnd` bytes as
+    /// ``hash(_:readableEnd:)`` does.
+    @inline(__always)
+    static func hash(lowercasingASCII bytes: UnsafeBufferPointer<UInt8>, readableEnd: Int) -> UInt64 {
+        hash(bytes, readableEnd: readableEnd, transform: lowercasedASCII)
+    }
+
+    /// ``hash(lowercasingASCII:)`` of the `count` bytes at `bytes`, fewer than eight, from
+    /// which eight bytes are readable: one load, no loop.
+    @inline(__always)
+    static func hash(lowercasingASCIIShort bytes: UnsafeRawPointer, count: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+        if count > 0 {
+            let tail = bytes.loadUnaligned(as: UInt64.self) & (UInt64.max >> UInt64(64 &- 8 &* count))
+            h = (h ^ lowercasedASCII(tail)) &* 0xC4CE_B9FE_1A85_EC53
         }
+        return finalized(h)
+    }
+
+    /// The eight bytes of `word` with ASCII letters lower-cased.
+    @inline(__always)
+    private static func lowercasedASCII(_ word: UInt64) -> UInt64 {
+        // Per byte, on its low seven bits (no carry crosses a byte): at least "A", and
+        // above "Z"; only bytes with the top bit clear are letters.
+        let low = word & 0x7F7F_7F7F_7F7F_7F7F
+        let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525) & ~word & 0x8080_8080_8080_8080
+        return word | upper >> 2
     }
 
     /// ``hash(_:readableEnd:)`` of the bytes as `transform` changes each little-endian word of
@@ -143,6 +166,13 @@ struct HashedStringSet: Sendable {
                 h = (h ^ transform(tail)) &* 0xC4CE_B9FE_1A85_EC53
             }
         }
+        return finalized(h)
+    }
+
+    /// The murmur3 finaliser of `h`, never 0.
+    @inline(__always)
+    private static func finalized(_ h: UInt64) -> UInt64 {
+        var h = h
         h ^= h >> 33
         h &*= 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33

@@ -1,4 +1,9 @@
 import CurateCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Byte-level matchers for the personal data that ``PIIMasker`` replaces. Each one is a
 /// hand-written equivalent of a regular expression, found and replaced left to right without
@@ -89,14 +94,18 @@ enum PIIPatterns {
     /// `OCTET = 25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?` and no boundaries. Calls
     /// `found(start, end)` for each match.
     static func forEachIPv4(in p: Bytes, _ found: (Int, Int) -> Void) {
+        // A match's first octet is one to three digits followed by a dot, so only the three
+        // positions before each dot can start one: the scan goes from dot to dot.
         var s = 0
-        while s < p.count {
-            guard isDigit(p[s]), let end = ipv4End(p, s) else {
-                s += 1
-                continue
+        scan: while let dot = nextByte(UInt8(ascii: "."), in: p, from: s + 1) {
+            for start in max(s, dot - 3)..<dot where isDigit(p[start]) {
+                if let end = ipv4End(p, start) {
+                    found(start, end)
+                    s = end
+                    continue scan
+                }
             }
-            found(s, end)
-            s = end
+            s = dot + 1
         }
     }
 
@@ -372,12 +381,10 @@ enum PIIPatterns {
         return WordCharacters.isWord(UTF8Bytes.decode(p, at: i).scalar)
     }
 
+    /// The index of the first `byte` in `p` at or after `from`, or nil.
     private static func nextByte(_ byte: UInt8, in p: Bytes, from: Int) -> Int? {
-        var i = from
-        while i < p.count {
-            if p[i] == byte { return i }
-            i += 1
-        }
-        return nil
+        guard from < p.count, let base = p.baseAddress,
+              let found = memchr(base + from, Int32(byte), p.count - from) else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 }

@@ -59,6 +59,9 @@ public struct PublicSuffixList: Sendable {
     /// domain name of the host of `url`, both empty when the host has no public suffix or is
     /// itself one; case is kept.
     public func withDomains<R>(ofURL url: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let (registered, fqdn) = plainDomains(ofURL: url) {
+            return body(UnsafeBufferPointer(rebasing: url[registered]), UnsafeBufferPointer(rebasing: url[fqdn]))
+        }
         let (range, ascii) = Self.hostRangeAndASCII(ofURL: url)
         let host = UnsafeBufferPointer(rebasing: url[range])
         if !ascii, host.contains(where: { $0 >= 0x80 }) {
@@ -79,6 +82,106 @@ public struct PublicSuffixList: Sendable {
         guard domain < suffix - 1 else { return body(none, none) }
         let registered = UnsafeBufferPointer(rebasing: host[domain...])
         return body(registered, domain <= 1 ? registered : host)
+    }
+
+    /// The most dots a host may have for ``plainDomains(ofURL:)``.
+    private static let plainHostMaxDots = 16
+
+    /// ``withDomains(ofURL:_:)``'s two ranges for the common URL whose host needs no more than
+    /// one pass over its bytes: an optional `scheme://` (or `//`), then ASCII bytes other than
+    /// `@`, `:`, `[` and white space up to the first `/`, `?` or `#` or the end, not ending
+    /// with a dot, with at most ``plainHostMaxDots`` dots. Nil for any other URL. The dots
+    /// found on the way bound the labels, so the suffix walk reads each label once.
+    @inline(__always)
+    private func plainDomains(ofURL url: UnsafeBufferPointer<UInt8>) -> (registered: Range<Int>, fqdn: Range<Int>)? {
+        let n = url.count
+        return Self.hostBytes.withUnsafeBufferPointer { kind in
+            var start = 0
+            while start < n, kind[Int(url[start])] & Self.schemeByte != 0 { start &+= 1 }
+            if start > 0, start &+ 2 < n, url[start] == UInt8(ascii: ":"), url[start &+ 1] == UInt8(ascii: "/"), url[start &+ 2] == UInt8(ascii: "/") {
+                start &+= 3
+            } else if n >= 2, url[0] == UInt8(ascii: "/"), url[1] == UInt8(ascii: "/") {
+                start = 2
+            } else {
+                start = 0
+            }
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.plainHostMaxDots + 1) { dots in
+                // Each position is written as a dot's and kept only if it is one: no branch
+                // on where the dots fall.
+                var dotCount = 0
+                var end = start
+                while end < n {
+                    let k = kind[Int(url[end])]
+                    if k & Self.hostStopByte != 0 {
+                        if k & Self.hostEndByte != 0 { break }
+                        return nil
+                    }
+                    dots[dotCount] = end
+                    dotCount &+= Int(k &>> Self.hostDotShift)
+                    if dotCount > Self.plainHostMaxDots { return nil }
+                    end &+= 1
+                }
+                if dotCount > 0, dots[dotCount &- 1] == end &- 1 { return nil }
+                // Label j (0 leftmost) spans from labelStart(j) to the dot after it or the end.
+                func labelStart(_ j: Int) -> Int { j == 0 ? start : dots[j &- 1] &+ 1 }
+                func labelEnd(_ j: Int) -> Int { j == dotCount ? end : dots[j] }
+                let none = start..<start
+                // The suffix walk of suffixStart(_:ascii:), label by label from the right.
+                var node: Int32 = 0
+                var suffix = -1
+                var lastMatched = dotCount &+ 1
+                var j = dotCount
+                while true {
+                    let label = UnsafeBufferPointer(rebasing: url[labelStart(j)..<labelEnd(j)])
+                    let hash = label.count < 8 && n &- labelStart(j) >= 8
+                        ? HashedStringSet.hash(lowercasingASCIIShort: url.baseAddress! + labelStart(j), count: label.count)
+                        : HashedStringSet.hash(lowercasingASCII: label, readableEnd: n &- labelStart(j))
+                    if let child = children.child(Self.key(node, hash)) {
+                        node = child
+                        lastMatched = j
+                        if isSuffix[Int(child)] { suffix = j }
+                        if j == 0 { break }
+                        j &-= 1
+                        continue
+                    }
+                    if children.child(Self.key(node, Self.wildcard)) != nil {
+                        let exception = children.child(Self.key(node, Self.labelHash(label, ascii: true, prefix: UInt8(ascii: "!")))) != nil
+                        suffix = exception ? lastMatched : j
+                    }
+                    break
+                }
+                // domains(ofHost:ascii:_:) from here: the domain label ends at the dot before
+                // the suffix (an exception's suffix may start past the last label).
+                guard suffix >= 0 else { return (none, none) }
+                let suffixStart = suffix > dotCount ? end : labelStart(suffix)
+                guard suffixStart > start else { return (none, none) }
+                let domain = labelStart(suffix > dotCount ? dotCount : suffix &- 1)
+                guard domain < suffixStart &- 1 else { return (none, none) }
+                let registered = domain..<end
+                return (registered, domain &- start <= 1 ? registered : start..<end)
+            }
+        }
+    }
+
+    /// Bits of ``hostBytes``; the dot bit is the top one, so that `kind >> hostDotShift` is 1
+    /// for a dot and 0 for any other byte.
+    private static let schemeByte: UInt8 = 1, hostStopByte: UInt8 = 2, hostEndByte: UInt8 = 4
+    private static let hostDotShift: UInt8 = 7
+
+    /// For each byte: whether a scheme may hold it, whether it is a dot, and whether it stops
+    /// the host scan, either ending the host (`/`, `?`, `#`: also `hostEndByte`) or needing
+    /// the full host parse (`@`, `:`, `[`, ASCII white space, non-ASCII).
+    private static let hostBytes: [UInt8] = (0...255).map { b in
+        let byte = UInt8(b)
+        var kind: UInt8 = isSchemeByte(byte) ? schemeByte : 0
+        if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
+            kind |= hostStopByte | hostEndByte
+        } else if byte == UInt8(ascii: ".") {
+            kind |= 1 << hostDotShift
+        } else if byte == UInt8(ascii: "@") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[") || isASCIISpace(byte) || byte >= 0x80 {
+            kind |= hostStopByte
+        }
+        return kind
     }
 
     /// The byte offset of the first label of the public suffix in `host`, or nil.

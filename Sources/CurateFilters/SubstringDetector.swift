@@ -126,6 +126,30 @@ struct SubstringDetector: Sendable {
         }
     }
 
+    /// Runs `body` with a stepper over the transitions, for a text read in another loop
+    /// (``occurs(in:)`` for a whole text); nil when the table is too large for 16-bit rows.
+    @inline(__always)
+    func withNarrowStepper<R>(_ body: (NarrowStepper) -> R) -> R? {
+        guard !narrow.isEmpty else { return nil }
+        return narrow.withUnsafeBufferPointer { transitions in
+            byteClass.withUnsafeBufferPointer { body(NarrowStepper(transitions: transitions, byteClass: $0, matchedRow: matchedRow)) }
+        }
+    }
+
+    /// Steps of the automaton, valid only inside ``withNarrowStepper(_:)``: from row 0 before
+    /// a text, a pattern has occurred once the row is `matchedRow`.
+    struct NarrowStepper {
+        fileprivate let transitions: UnsafeBufferPointer<UInt16>
+        fileprivate let byteClass: UnsafeBufferPointer<UInt8>
+        let matchedRow: Int
+
+        /// The row after `byte` read in `row`.
+        @inline(__always)
+        func next(_ row: Int, _ byte: UInt8) -> Int {
+            Int(truncatingIfNeeded: transitions[row &+ Int(byteClass[Int(byte)])])
+        }
+    }
+
     /// The row the automaton ends in after `text[start...]`, from `row`: one table read a byte.
     @inline(__always)
     private static func finalRow<Offset: FixedWidthInteger>(_ transitions: UnsafeBufferPointer<Offset>, _ byteClass: UnsafeBufferPointer<UInt8>,

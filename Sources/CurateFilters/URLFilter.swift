@@ -21,10 +21,10 @@ import CurateCore
 public final class URLFilter: Stage {
     private let domains: HashedStringSet
     private let urls: HashedStringSet
-    private let bannedWords: HashedStringSet
-    private let softBannedWords: HashedStringSet
-    /// Shapes of the words of both lists: most of a URL's words need no hash.
-    private let listedWordShapes: WordShapeFilter
+    /// The words of both word lists; `isBanned` and `isSoftBanned` by its word index.
+    private let listedWords: ListedWordAutomaton
+    private let isBanned: [Bool]
+    private let isSoftBanned: [Bool]
     private let bannedSubwords: SubstringDetector
     private let suffixes: PublicSuffixList
     public let softWordThreshold: Int
@@ -35,9 +35,10 @@ public final class URLFilter: Stage {
     ) {
         self.domains = domains
         self.urls = urls
-        self.bannedWords = HashedStringSet(hashes: bannedWords.map(HashedStringSet.hash))
-        self.softBannedWords = HashedStringSet(hashes: softBannedWords.map(HashedStringSet.hash))
-        listedWordShapes = WordShapeFilter(words: bannedWords + softBannedWords)
+        listedWords = ListedWordAutomaton(words: bannedWords + softBannedWords)
+        let banned = Set(bannedWords), soft = Set(softBannedWords)
+        isBanned = listedWords.words.map { banned.contains($0) }
+        isSoftBanned = listedWords.words.map { soft.contains($0) }
         self.bannedSubwords = SubstringDetector(AhoCorasick(patterns: bannedSubwords), byteMap: Self.lowerAlphanumeric,
                                                 knownStarts: ["https://www.", "http://www.", "https://", "http://"].map { Array($0.utf8) })
         self.suffixes = suffixes
@@ -105,8 +106,15 @@ public final class URLFilter: Stage {
             fqdnListed = fqdn.map { domains.contains(hash: $0) } ?? false
         }
         let listedURL = urls.count > 0 && urls.contains(hash: HashedStringSet.hash(url))
-        let (banned, softCount) = bannedWordCounts(url)
-        let subwordFound = bannedSubwords.occurs(in: url)
+        // The word and sub-word automata in one loop where the sub-words' table allows.
+        let (banned, softCount, subwordFound) = bannedSubwords.withNarrowStepper { subwords in
+            var row = 0
+            let (banned, soft) = bannedWordCounts(url) { row = subwords.next(row, $0) }
+            return (banned, soft, row == subwords.matchedRow)
+        } ?? {
+            let (banned, soft) = bannedWordCounts(url)
+            return (banned, soft, bannedSubwords.occurs(in: url))
+        }()
 
         if registeredListed { return .drop(reason: "url_filter:domain", metrics: []) }
         if fqdnListed { return .drop(reason: "url_filter:subdomain", metrics: []) }
@@ -127,80 +135,17 @@ public final class URLFilter: Stage {
     }
 
     /// Whether a banned word is among the words of `url`, and how many distinct soft-banned
-    /// words are. The words: runs of ASCII letters and digits, and an empty word when the URL
-    /// starts or ends with another character (as Python's re.split gives them).
-    private func bannedWordCounts(_ url: UnsafeBufferPointer<UInt8>) -> (banned: Bool, soft: Int) {
-        guard let bytes = url.baseAddress else { return (false, 0) }
-        var found = ListedWords()
-        listedWordShapes.withShapes { shapes in
-            // The separators of 64 bytes at a time as a bit mask, then one step per word; a
-            // word is looked up only when its shape may be listed.
-            func load(_ i: Int) -> UInt64 { UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) }
-            var start = 0
-            var base = 0
-            while base < url.count {
-                let end = min(base &+ 64, url.count)
-                var separators: UInt64 = 0
-                var i = base
-                while i &+ 8 <= end {
-                    separators |= Self.separatorBits(load(i)) &<< UInt64(i &- base)
-                    i &+= 8
-                }
-                if i < end {
-                    // The last bytes: from a load that ends at `end`, or one by one in a URL
-                    // shorter than eight bytes.
-                    let rest = end &- i
-                    var bits: UInt64 = 0
-                    if end >= 8 {
-                        bits = Self.separatorBits(load(end &- 8)) &>> UInt64(8 &- rest)
-                    } else {
-                        for k in 0..<rest where !Self.isAlphanumeric(url[i &+ k]) { bits |= 1 &<< UInt64(k) }
-                    }
-                    separators |= bits &<< UInt64(i &- base)
-                }
-                while separators != 0 {
-                    let i = base &+ separators.trailingZeroBitCount
-                    separators &= separators &- 1
-                    if i > start || i == 0, shapes.mayContain(url, start, i) { lookUp(url, start, i, &found) }
-                    start = i &+ 1
-                }
-                base = end
-            }
-            if shapes.mayContain(url, start, url.count) { lookUp(url, start, url.count, &found) }
-        }
-        return (found.banned, found.softHashes.count)
-    }
-
-    /// What the words of a URL hold of the two word lists.
-    private struct ListedWords {
-        var banned = false
-        /// The distinct soft-banned words, by hash.
-        var softHashes: [UInt64] = []
-    }
-
-    /// Looks the word `url[start..<end]` up in both word lists.
-    @inline(never)
-    private func lookUp(_ url: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ found: inout ListedWords) {
-        let word = UnsafeBufferPointer(rebasing: url[start..<end])
-        let hash = HashedStringSet.hash(word, readableEnd: url.count &- start)
-        if bannedWords.contains(hash: hash) { found.banned = true }
-        if softBannedWords.contains(hash: hash), !found.softHashes.contains(hash) { found.softHashes.append(hash) }
-    }
-
-    /// Bit k set when byte k of `word` (little-endian) is not an ASCII letter or digit.
+    /// words are (see ``ListedWordAutomaton`` for what the words are); `alongside` gets each
+    /// byte of `url` in order.
     @inline(__always)
-    static func separatorBits(_ word: UInt64) -> UInt64 {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        // Per byte, on its low seven bits (no carry crosses a byte): the top bit of the sum
-        // says whether the byte is at least, or above, a bound.
-        let low = word & ~high
-        let digit = (low &+ 0x50 &* ones) & ~(low &+ 0x46 &* ones)
-        let folded = low | 0x20 &* ones
-        let letter = (folded &+ 0x1F &* ones) & ~(folded &+ 0x05 &* ones)
-        let alphanumeric = (digit | letter) & ~word & high
-        // The top bits of the eight bytes gathered into the low byte.
-        return ((~alphanumeric & high) >> 7 &* 0x0102_0408_1020_4080) >> 56
+    private func bannedWordCounts(_ url: UnsafeBufferPointer<UInt8>, alongside: (UInt8) -> Void = { _ in }) -> (banned: Bool, soft: Int) {
+        var banned = false
+        var soft: [Int] = []
+        listedWords.forEachWord(in: url, alongside: alongside) { word in
+            if isBanned[word] { banned = true }
+            if isSoftBanned[word], !soft.contains(word) { soft.append(word) }
+        }
+        return (banned, soft.count)
     }
 
     /// `byte` lower-cased if it is an ASCII letter or digit, else nil.

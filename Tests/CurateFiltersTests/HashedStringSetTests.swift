@@ -61,4 +61,18 @@ import Testing
         }
         #expect([UInt8]().withUnsafeBufferPointer { HashedStringSet.hash(lowercasingASCII: $0) } == HashedStringSet.hash([]))
     }
+
+    /// The one-load hash of fewer than eight bytes is the lower-cased bytes' hash, whatever
+    /// bytes follow them in the load.
+    @Test func shortLowercasingHashIsTheHashOfTheLowercasedBytes() {
+        for length in 0..<8 {
+            for byte in 0...255 {
+                var bytes = (0..<8).map { UInt8(0x41 + ($0 * 7) % 58) }
+                bytes[(byte * 3) % 8] = UInt8(byte)
+                let lowered = bytes[..<length].map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+                let short = bytes.withUnsafeBytes { HashedStringSet.hash(lowercasingASCIIShort: $0.baseAddress!, count: length) }
+                #expect(short == HashedStringSet.hash(lowered))
+            }
+        }
+    }
 }

@@ -68,6 +68,11 @@ import Testing
         ("224.0.0.251", "22.214.171.124"),
         ("1.2.3.456", "22.214.171.1246"),
         ("192.0.0.9", "22.214.171.124"),
+        // Starts up to three digits before a dot, and none after the last dot of the text.
+        ("12345.1.2.3.4", "12322.214.171.124.4"),
+        ("v1.2.3 and 1.2.3.4.", "v1.2.3 and 22.214.171.124."),
+        (".1.1.1.1", ".22.214.171.124"),
+        ("a.b 9.9.9.99 1.1.1.1", "a.b 22.214.171.124 126.96.36.199"),
     ])
     func emailAndIPv4CasesAsDatatrove(input: String, output: String) {
         #expect(masked(datatroveRules, input).0 == output)

@@ -76,6 +76,20 @@ import Testing
         ("http://münchen.example.de/", "example.de", "münchen.example.de"),
         ("http://ü@x.example.com/", "example.com", "x.example.com"),
         ("http://x.example.com:ü/", "example.com", "x.example.com"),
+        // Hosts of the one-pass scan (ASCII, no user part or port): case, empty labels, the
+        // rules with wildcards and exceptions, more dots than it records.
+        ("http://WWW.EXAMPLE.COM/", "EXAMPLE.COM", "WWW.EXAMPLE.COM"),
+        ("http://a..example.com/", "example.com", "a..example.com"),
+        ("http://a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.example.com/x", "example.com", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.example.com"),
+        ("http:///x", "", ""),
+        ("http://www.city.kawasaki.jp/", "city.kawasaki.jp", "www.city.kawasaki.jp"),
+        ("http://x.y.kawasaki.jp/p", "x.y.kawasaki.jp", "x.y.kawasaki.jp"),
+        ("http://.example.com/", "example.com", "example.com"),
+        ("http://example..com/", "", ""),
+        ("http://ex-ample.co.uk?x", "ex-ample.co.uk", "ex-ample.co.uk"),
+        ("https://a_b.example.com#f", "example.com", "a_b.example.com"),
+        ("http://x.example.com", "example.com", "x.example.com"),
+        ("http://com/", "", ""),
     ])
     func hostSplitAsTldextract(url: String, registered: String, fqdn: String) throws {
         let list = try Self.suffixes()
@@ -152,20 +166,6 @@ import Testing
         #expect(Self.reason(filter, "1234567/abc") == "keep")
     }
 
-    @Test func separatorBitsMarkEveryByteThatIsNotALetterOrDigit() {
-        for byte in 0...255 {
-            let separator: UInt64 = URLFilter.isAlphanumeric(UInt8(byte)) ? 1 : 0
-            for position in 0..<8 {
-                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
-                bytes[position] = UInt8(byte)
-                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-                #expect(URLFilter.separatorBits(UInt64(littleEndian: word)) == (1 - separator) << UInt64(position))
-            }
-        }
-        let word = Array("a/Z9-\u{e9}_".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        #expect(URLFilter.separatorBits(UInt64(littleEndian: word)) == 0b1111_0010)
-    }
-
     @Test func missingListNamesTheOption() {
         let error = #expect(throws: OptionError.self) {
             try SafetyFixtures.stage(URLFilter.definition, [("domains", .array([.string("no-such-file.txt")]))])
@@ -174,36 +174,61 @@ import Testing
     }
 }
 
-@Suite struct WordShapeFilterTests {
-    private func mayContain(_ filter: WordShapeFilter, _ word: String) -> Bool {
-        let bytes = Array(word.utf8)
-        return bytes.withUnsafeBufferPointer { filter.mayContain($0, 0, bytes.count) }
+@Suite struct ListedWordAutomatonTests {
+    private func found(_ automaton: ListedWordAutomaton, _ text: String) -> [String] {
+        var words: [String] = []
+        Array(text.utf8).withUnsafeBufferPointer { text in
+            automaton.forEachWord(in: text) { words.append(String(decoding: automaton.words[$0], as: UTF8.self)) }
+        }
+        return words
     }
 
-    @Test func everyListedWordMayBeContained() throws {
-        let words = try SafetyFixtures.text("../../../resources/url_filter/banned_words.txt").split(separator: "\n")
-            .filter { !$0.hasPrefix("#") }.map { Array($0.utf8).withUnsafeBufferPointer(URLFilter.normalizedWord) }
-        #expect(words.count == 203)
-        let filter = WordShapeFilter(words: words)
-        for word in words { #expect(mayContain(filter, String(decoding: word, as: UTF8.self))) }
+    @Test func findsListedWordsBetweenSeparators() {
+        let automaton = ListedWordAutomaton(words: ["porn", "por", "xxx", "porn", "q1"].map { Array($0.utf8) })
+        #expect(automaton.words.count == 4)
+        #expect(found(automaton, "http://porn.com/por/xxx-q1") == ["porn", "por", "xxx", "q1"])
+        #expect(found(automaton, "Porn/porno/pornx/xporn/po/q") == [])
+        #expect(found(automaton, "porn") == ["porn"])
+        #expect(found(automaton, "a/porn/") == ["porn"])
+        // Bytes of non-ASCII characters separate words.
+        #expect(found(automaton, "xxx\u{e9}xxx") == ["xxx", "xxx"])
+        #expect(found(automaton, "") == [])
     }
 
-    @Test func wordsOfOtherShapesAreNot() {
-        let filter = WordShapeFilter(words: ["porn", "xxx", "", "q"].map { Array($0.utf8) })
-        #expect(mayContain(filter, "porn"))
-        #expect(mayContain(filter, "pork"))
-        #expect(mayContain(filter, ""))
-        #expect(mayContain(filter, "q"))
-        #expect(!mayContain(filter, "Porn"))
-        #expect(!mayContain(filter, "porno"))
-        #expect(!mayContain(filter, "www"))
-        #expect(!mayContain(filter, "html"))
-        #expect(!mayContain(filter, "r"))
-        // Shapes keep six bits of a byte, and lengths from 15 up are one length.
-        #expect(mayContain(filter, "0orn"))
-        let long = WordShapeFilter(words: [Array("abcdefghijklmnopqrstuvwxyz".utf8)])
-        #expect(mayContain(long, "abcdefghijklmnop"))
-        #expect(mayContain(long, "abcdefghijklmno"))
-        #expect(!mayContain(long, "abcdefghijklmn"))
+    /// The bytes go to `alongside` once each, in order, also in the blocks stepped again
+    /// because a listed word ended in them.
+    @Test func alongsideGetsEveryByteOnce() {
+        let automaton = ListedWordAutomaton(words: [Array("ab".utf8)])
+        for length in 0...40 {
+            let text = Array((0..<length).map { k in Array("ab/xy-ab.q".utf8)[k % 10] })
+            var seen: [UInt8] = []
+            var words = 0
+            text.withUnsafeBufferPointer { automaton.forEachWord(in: $0, alongside: { seen.append($0) }) { _ in words += 1 } }
+            #expect(seen == text)
+            // "ab" at 0 (later periods read "qab"), and "ab" at 6 of every period.
+            #expect(words == (length >= 2 ? 1 : 0) + (length + 2) / 10)
+        }
+    }
+
+    /// A text holds the empty word where it starts or ends with a separator.
+    @Test func emptyWordIsFoundAtTheEdgesOnly() {
+        let automaton = ListedWordAutomaton(words: [[], Array("ab".utf8)])
+        #expect(found(automaton, "/ab//x/") == ["", "ab", ""])
+        #expect(found(automaton, "ab//x") == ["ab"])
+        #expect(found(automaton, "/") == ["", ""])
+    }
+
+    @Test func everyWordOfTheBundledListsIsFound() throws {
+        let words = try ["banned_words.txt", "soft_banned_words.txt"].flatMap { name in
+            try SafetyFixtures.text("../../../resources/url_filter/\(name)").split(separator: "\n")
+                .filter { !$0.hasPrefix("#") }.map { Array($0.utf8).withUnsafeBufferPointer(URLFilter.normalizedWord) }
+        }
+        let automaton = ListedWordAutomaton(words: words)
+        #expect(automaton.words.count == 290)
+        for word in automaton.words {
+            let text = String(decoding: word, as: UTF8.self)
+            #expect(found(automaton, "http://example.com/\(text)-\(text)?q=1") == [text, text])
+            #expect(found(automaton, "http://example.com/\(text)\(text)") == (words.contains(word + word) ? [text + text] : []))
+        }
     }
 }
