@@ -161,7 +161,7 @@ struct MarkupElision {
             if element == .script || element == .style, !tag.selfClosing {
                 let bodyEnd = Self.closeTag(html, element == .script ? "script" : "style", from: tag.end + 1) ?? n
                 if bodyEnd - (tag.end + 1) >= Self.shortestBody, html[tag.end + 1] != UInt8(ascii: "<"),
-                   Self.isPlain(UnsafeBufferPointer(rebasing: html[(tag.end + 1)..<bodyEnd]))
+                   Self.isPlain(UnsafeBufferPointer(rebasing: html[(tag.end + 1)..<bodyEnd]), inText: false)
                 {
                     elide(tag.end + 1, bodyEnd)
                     body = true
@@ -434,57 +434,38 @@ struct MarkupElision {
         return nil
     }
 
-    /// Whether every character of a body is one that libxml2 reads through without stopping or
-    /// complaining: no control characters but tab, line feed and carriage return, no U+FFFE or
-    /// U+FFFF.
     /// Whether libxml2 passes `text` on as written, as text that is not blank: it holds a byte
-    /// other than space, tab and line feed, and no `&`, carriage return, other control byte,
-    /// U+FFFE or U+FFFF.
+    /// other than space, tab and line feed, and it is plain text.
     private static func isReplaceableText(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard text.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }) else { return false }
-        let raw = UnsafeRawPointer(text.baseAddress!)
+        text.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }) && isPlain(text, inText: true)
+    }
+
+    /// Whether every character of `bytes` is one that libxml2 reads through without stopping or
+    /// complaining: no control characters but tab, line feed and carriage return, no U+FFFE or
+    /// U+FFFF; and `inText`, also no `&` (a character reference) and no carriage return.
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, inText: Bool) -> Bool {
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let ampersandMask: UInt64 = inText ? ~0 : 0
         var i = 0
-        // Eight bytes at a time; a word with a byte below 0x20, an `&` or an 0xEF is looked at byte by byte.
-        while i + 8 <= text.count {
+        // Eight bytes at a time; a word with a byte below 0x20, an 0xEF or (in text) an `&` is
+        // looked at byte by byte.
+        while i + 8 <= bytes.count {
             let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             let ef = word ^ 0xEFEF_EFEF_EFEF_EFEF, ampersand = word ^ 0x2626_2626_2626_2626
             let flags = ((word &- 0x2020_2020_2020_2020) & ~word) | ((ef &- 0x0101_0101_0101_0101) & ~ef)
-                | ((ampersand &- 0x0101_0101_0101_0101) & ~ampersand)
-            if flags & 0x8080_8080_8080_8080 != 0, !isReplaceableText(text, i..<(i + 8)) { return false }
+                | ((ampersand &- 0x0101_0101_0101_0101) & ~ampersand & ampersandMask)
+            if flags & 0x8080_8080_8080_8080 != 0, !isPlain(bytes, i..<(i + 8), inText: inText) { return false }
             i += 8
         }
-        return isReplaceableText(text, i..<text.count)
+        return isPlain(bytes, i..<bytes.count, inText: inText)
     }
 
-    private static func isReplaceableText(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, inText: Bool) -> Bool {
         for i in range {
-            let byte = text[i]
-            if byte < 0x20, byte != 0x09, byte != 0x0A { return false }
-            if byte == 0x26 { return false }
-            if byte == 0xEF, i + 2 < text.count, text[i + 1] == 0xBF, text[i + 2] >= 0xBE { return false }
-        }
-        return true
-    }
-
-    private static func isPlain(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
-        let raw = UnsafeRawPointer(body.baseAddress!)
-        var i = 0
-        // Eight bytes at a time; a word with a byte below 0x20 or an 0xEF is looked at byte by byte.
-        while i + 8 <= body.count {
-            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let ef = word ^ 0xEFEF_EFEF_EFEF_EFEF
-            let flags = ((word &- 0x2020_2020_2020_2020) & ~word) | ((ef &- 0x0101_0101_0101_0101) & ~ef)
-            if flags & 0x8080_8080_8080_8080 != 0, !isPlain(body, i..<(i + 8)) { return false }
-            i += 8
-        }
-        return isPlain(body, i..<body.count)
-    }
-
-    private static func isPlain(_ body: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        for i in range {
-            let byte = body[i]
-            if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D { return false }
-            if byte == 0xEF, i + 2 < body.count, body[i + 1] == 0xBF, body[i + 2] >= 0xBE { return false }
+            let byte = bytes[i]
+            if byte < 0x20, byte != 0x09, byte != 0x0A, inText || byte != 0x0D { return false }
+            if inText, byte == 0x26 { return false }
+            if byte == 0xEF, i + 2 < bytes.count, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return false }
         }
         return true
     }
