@@ -177,9 +177,10 @@ struct PhaseExecution {
         _ tasks: [RunPlan.Task], inputs: [TaskProcessor.TaskInput], names: [String], source: TaskProcessor.Source,
         steps: [TaskProcessor.Step]
     ) throws {
-        /// The task begun and not ended, by index.
+        /// The task the store has begun and not completed, by index: it is marked failed if
+        /// anything fails, even opening its part.
         var begun: Int?
-        /// The task being written: when it started, its part, its warnings.
+        /// The task whose part is open: when it started, the part, its warnings.
         var current: (started: UInt64, writer: ZstdFileWriter, warnings: Int)?
         let processor = TaskProcessor(steps: steps, audit: audit, tasks: inputs, source: source, workers: workers, progress: progress)
         do {
@@ -201,10 +202,8 @@ struct PhaseExecution {
                 end: { index, outcome in
                     let task = tasks[index]
                     if current!.warnings > 20 {
-                        FileHandle.standardError.write(Data("""
-                            warning: \(current!.warnings - 20) more unreadable records in task \(task.id); see the documents table
-
-                            """.utf8))
+                        FileHandle.standardError.write(Data(
+                            "warning: \(current!.warnings - 20) more unreadable records in task \(task.id); see the documents table\n".utf8))
                     }
                     let sha = try current!.writer.commit()
                     try store.completeTask(task.id, TaskCompletion(
