@@ -48,7 +48,7 @@ enum HTMLTag: UInt8 {
         if i == 8, name[8] != 0 {
             self = Self.long(name)
         } else {
-            self = Self.byKey.tag(key)
+            self = Self.byKey.value(key)
         }
     }
 
@@ -75,40 +75,5 @@ enum HTMLTag: UInt8 {
         ("div", .div), ("section", .section), ("article", .article), ("main", .main), ("figure", .figure),
         ("address", .address), ("details", .details), ("summary", .summary), ("center", .center), ("form", .form),
         ("fieldset", .fieldset), ("legend", .legend), ("tbody", .tbody), ("thead", .thead), ("tfoot", .tfoot),
-    ])
-
-    /// A table from packed names to tags: open addressing over 256 slots by a multiplicative
-    /// hash, so that a lookup (one per element of every page) is a multiply and a load or two
-    /// instead of a `Dictionary`'s hashing.
-    private struct PackedNames {
-        private var keys = [UInt64](repeating: 0, count: 256)
-        private var tags = [HTMLTag](repeating: .inline, count: 256)
-
-        init(_ names: [(String, HTMLTag)]) {
-            precondition(names.count < 128)
-            for (name, tag) in names {
-                var key: UInt64 = 0
-                for (i, b) in name.utf8.enumerated() { key |= UInt64(b) << (8 * UInt64(i)) }
-                var slot = Self.slot(key)
-                while keys[slot] != 0 { slot = (slot + 1) & 255 }
-                keys[slot] = key
-                tags[slot] = tag
-            }
-        }
-
-        private static func slot(_ key: UInt64) -> Int { Int((key &* 0x9E37_79B9_7F4A_7C15) >> 56) }
-
-        /// The tag of the packed name `key`; `.inline` for names not in the table.
-        func tag(_ key: UInt64) -> HTMLTag {
-            keys.withUnsafeBufferPointer { keys in
-                var slot = Self.slot(key)
-                while true {
-                    let k = keys[slot]
-                    if k == key { return tags[slot] }
-                    if k == 0 { return .inline }
-                    slot = (slot + 1) & 255
-                }
-            }
-        }
-    }
+    ], absent: HTMLTag.inline)
 }

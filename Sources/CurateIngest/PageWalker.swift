@@ -45,12 +45,12 @@ struct PageWalker {
     private var preDepth = 0
     private var headDepth = 0
 
-    private static let options = Int32(
+    static let options = Int32(
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
 
     /// libxml2 sets up its global state once, before any thread parses.
-    private static let initialized: Bool = {
+    static let libxml2Ready: Bool = {
         xmlInitParser()
         return true
     }()
@@ -72,8 +72,22 @@ struct PageWalker {
         confirmedElisions == checkpoints.count && restoredTextRuns == textRuns.count && !misplacedMarker
     }
 
-    /// Walks the page `html`, valid UTF-8.
+    /// Walks the page `html`, valid UTF-8: read by `HTMLEventReader` unless it declines the
+    /// page, then by libxml2.
     static func walk(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
+        walkWithReader(html) ?? walkWithLibXML2(html)
+    }
+
+    /// Walks the page `html`, valid UTF-8, read by `HTMLEventReader`; nil if it declines the page.
+    static func walkWithReader(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker? {
+        var walker = PageWalker()
+        guard HTMLEventReader.read(html, into: &walker) else { return nil }
+        walker.endBlock()
+        return walker
+    }
+
+    /// Walks the page `html`, valid UTF-8, with libxml2's parser.
+    static func walkWithLibXML2(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
         if let elision = MarkupElision(html) {
             let walker = elision.bytes.withUnsafeBufferPointer {
                 walk($0, checkpoints: elision.checkpoints, textRuns: elision.textRuns, of: html)
@@ -91,7 +105,7 @@ struct PageWalker {
         walker.checkpoints = checkpoints
         walker.textRuns = textRuns
         walker.original = original
-        guard initialized, let base = html.baseAddress, html.count > 0, html.count < Int(Int32.max),
+        guard libxml2Ready, let base = html.baseAddress, html.count > 0, html.count < Int(Int32.max),
               let context = htmlNewParserCtxt()
         else { return walker }
         defer { htmlFreeParserCtxt(context) }
@@ -300,7 +314,7 @@ struct PageWalker {
                 }
                 let run = textRuns[restoredTextRuns]
                 restoredTextRuns += 1
-                characters(original.baseAddress! + run.lowerBound, run.count)
+                take(original.baseAddress! + run.lowerBound, run.count)
                 return
             }
             if MarkupElision.holdsTextMarker(content, count) {
@@ -308,10 +322,10 @@ struct PageWalker {
                 return
             }
         }
-        characters(content, count)
+        take(content, count)
     }
 
-    private mutating func characters(_ content: UnsafePointer<UInt8>, _ count: Int) {
+    private mutating func take(_ content: UnsafePointer<UInt8>, _ count: Int) {
         if skipDepth > 0 {
             titleBytes?.append(contentsOf: UnsafeBufferPointer(start: content, count: count))
         } else if headDepth == 0 {
@@ -492,4 +506,16 @@ struct PageWalker {
         }
         return name[literal.utf8CodeUnitCount] == 0
     }
+}
+
+extension PageWalker: HTMLEventSink {
+    mutating func startElement(_ name: UnsafePointer<UInt8>, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
+        start(name, attributes)
+    }
+
+    mutating func endElement() { end() }
+
+    mutating func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) { take(bytes, count) }
+
+    mutating func endTagMismatch(_ name: UnsafePointer<UInt8>) { endTagMet(name) }
 }

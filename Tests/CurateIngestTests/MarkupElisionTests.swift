@@ -13,21 +13,6 @@ private func elide(_ html: String) -> (text: String, checkpoints: [String])? {
     }
 }
 
-/// What the extractor sees of a page: its text, blocks, block-level elements and head fields.
-private struct Walk: Equatable {
-    let text: [UInt8]
-    let blocks: [Range<Int>]
-    let spans: [Range<Int>]
-    let head: [String?]
-
-    init(_ walker: PageWalker) {
-        text = walker.text
-        blocks = walker.blocks.map(\.range)
-        spans = walker.spans.map(\.blocks)
-        head = [walker.title, walker.lang, walker.canonicalURL]
-    }
-}
-
 @Suite struct MarkupElisionTests {
     let body = String(repeating: "if (a < b && c > d) { x = '</div>'; } ", count: 3)
 
@@ -90,7 +75,7 @@ private struct Walk: Equatable {
             + "<p>if 1 < 2 then more text</p><p>\(marker)</p><pre>after the pre element</pre>")
         #expect(elision.textRuns.map { String(decoding: page[$0], as: UTF8.self) }
             == ["A title of the page", "Plain text, long enough \u{E9}t\u{E9}.", "tab\there and line\nfeed"])
-        let walked = page.withUnsafeBufferPointer { PageWalker.walk($0) }
+        let walked = page.withUnsafeBufferPointer { PageWalker.walkWithLibXML2($0) }
         #expect(walked.restoredTextRuns == 3 && !walked.misplacedMarker)
         #expect(Walk(walked) == Walk(page.withUnsafeBufferPointer { PageWalker.walk($0, checkpoints: []) }))
         #expect(walked.title == "A title of the page")
@@ -142,27 +127,12 @@ private struct Walk: Equatable {
     /// The page walked with its elidable bytes taken out is the page walked whole, on every HTML fixture
     /// and every page of the WARC fixtures; and elision does happen.
     @Test func walksEveryFixturePageAsTheWholePage() throws {
-        var pages: [(String, [UInt8])] = []
-        let html = HTMLFixtures.folder
-        for relative in try FileManager.default.subpathsOfDirectory(atPath: html).sorted()
-        where relative.hasSuffix(".html") || relative.hasSuffix(".html.gz") {
-            pages.append((relative, try HTMLFixtures.document(relative).text))
-        }
-        let warc = URL(fileURLWithPath: html).deletingLastPathComponent().appendingPathComponent("warc").path
-        for name in ["cc-2020-34-resiliparse-50rec.warc.gz", "cc-2024-22-whirlwind.warc.gz"] {
-            let file = InputFile(id: 1, displayPath: name, path: warc + "/" + name, size: 0, sha256: String(repeating: "0", count: 64))
-            var source = try WARCFormat().open(file)
-            while let item = source.next() {
-                if case let .record(record) = item, let document = try? WARCFormat().decode(record, from: file) {
-                    pages.append(("\(name)@\(record.offset)", document.text))
-                }
-            }
-        }
+        let pages = try WalkFixtures.pages()
         #expect(pages.count == 29)
         var elided = 0, runs = 0
         for (name, page) in pages {
             page.withUnsafeBufferPointer { bytes in
-                let walked = PageWalker.walk(bytes)
+                let walked = PageWalker.walkWithLibXML2(bytes)
                 #expect(Walk(walked) == Walk(PageWalker.walk(bytes, checkpoints: [])), "\(name)")
                 if let elision = MarkupElision(bytes) {
                     #expect(walked.confirmedElisions == elision.checkpoints.count, "\(name)")
