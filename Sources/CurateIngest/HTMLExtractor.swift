@@ -2,9 +2,9 @@ import CurateCore
 
 /// Turns an HTML page (UTF-8) into its main text, title, language and canonical URL.
 ///
-/// The page is read by libxml2's HTML parser (recovering from errors, no network); scripts,
-/// styles, navigation, asides, headers, footers, forms and hidden elements are left out, and
-/// `MainContent` picks the main text unless `mainContent` is false.
+/// The page is read as libxml2's HTML parser reads it (recovering from errors, no network);
+/// scripts, styles, navigation, asides, headers, footers, forms and hidden elements are left
+/// out, and `MainContent` picks the main text unless `mainContent` is false.
 public struct HTMLExtractor: Sendable {
     /// Keep only the main content; false keeps all visible text.
     public var mainContent: Bool

@@ -3,10 +3,11 @@ import CLibXML2
 import Glibc
 #endif
 
-/// Reads a page with libxml2's HTML parser in streaming (SAX) mode, so that no tree is built
-/// and any depth of nesting is safe, and splits its visible text into blocks with white space
-/// collapsed; notes the block-level elements around the blocks and the page's title, language
-/// and canonical URL.
+/// Reads a page from the events of libxml2's HTML parser in streaming (SAX) mode, as
+/// `HTMLEventReader` reports them or (for the pages it declines) libxml2 itself, so that no tree
+/// is built and any depth of nesting is safe; splits its visible text into blocks with white
+/// space collapsed and notes the block-level elements around the blocks and the page's title,
+/// language and canonical URL.
 struct PageWalker {
     /// The text of every block, one after the other.
     private(set) var text: [UInt8] = []
@@ -55,23 +56,6 @@ struct PageWalker {
         return true
     }()
 
-    /// The start tags that `MarkupElision` took bytes from, and how many of them the parser has
-    /// confirmed, in order.
-    private var checkpoints: [MarkupElision.Checkpoint] = []
-    private(set) var confirmedElisions = 0
-    /// The page `MarkupElision` worked on and the runs of its text that markers stand for.
-    private var original: UnsafeBufferPointer<UInt8>?
-    private var textRuns: [Range<Int>] = []
-    /// How many markers the parser reported, and whether one came in a way it should not: not
-    /// alone, or more than there are runs.
-    private(set) var restoredTextRuns = 0
-    private(set) var misplacedMarker = false
-
-    /// Whether the walk read every elision back as `MarkupElision` made it.
-    var confirmedAllElisions: Bool {
-        confirmedElisions == checkpoints.count && restoredTextRuns == textRuns.count && !misplacedMarker
-    }
-
     /// Walks the page `html`, valid UTF-8: read by `HTMLEventReader` unless it declines the
     /// page, then by libxml2.
     static func walk(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
@@ -88,23 +72,7 @@ struct PageWalker {
 
     /// Walks the page `html`, valid UTF-8, with libxml2's parser.
     static func walkWithLibXML2(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
-        if let elision = MarkupElision(html) {
-            let walker = elision.bytes.withUnsafeBufferPointer {
-                walk($0, checkpoints: elision.checkpoints, textRuns: elision.textRuns, of: html)
-            }
-            if walker.confirmedAllElisions { return walker }
-        }
-        return walk(html, checkpoints: [])
-    }
-
-    /// Walks `html`, from which `MarkupElision` took the bytes that `checkpoints` describe and
-    /// where markers stand for the `textRuns` of the page `original`.
-    static func walk(_ html: UnsafeBufferPointer<UInt8>, checkpoints: [MarkupElision.Checkpoint], textRuns: [Range<Int>] = [],
-                     of original: UnsafeBufferPointer<UInt8>? = nil) -> PageWalker {
         var walker = PageWalker()
-        walker.checkpoints = checkpoints
-        walker.textRuns = textRuns
-        walker.original = original
         guard libxml2Ready, let base = html.baseAddress, html.count > 0, html.count < Int(Int32.max),
               let context = htmlNewParserCtxt()
         else { return walker }
@@ -114,15 +82,11 @@ struct PageWalker {
         sax.pointee.initialized = XML_SAX2_MAGIC
         sax.pointee.startElement = { context, name, attributes in
             guard let name else { return }
-            let walker = Self.of(context)
-            if walker.pointee.confirmedElisions < walker.pointee.checkpoints.count {
-                walker.pointee.confirmElision(name, attributes, at: Self.position(context))
-            }
-            walker.pointee.start(name, attributes)
+            Self.of(context).pointee.start(name, attributes)
         }
         sax.pointee.endElement = { context, _ in Self.of(context).pointee.end() }
         sax.pointee.characters = { context, bytes, count in
-            if let bytes { Self.of(context).pointee.received(bytes, Int(count)) }
+            if let bytes { Self.of(context).pointee.take(bytes, Int(count)) }
         }
         sax.pointee.serror = { context, error in
             guard let error, error.pointee.code == Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), let name = error.pointee.str1
@@ -140,26 +104,6 @@ struct PageWalker {
         }
         walker.endBlock()
         return walker
-    }
-
-    /// The offset in the page of the parser's next character.
-    private static func position(_ context: UnsafeMutableRawPointer?) -> Int {
-        let input = context!.assumingMemoryBound(to: xmlParserCtxt.self).pointee.input.pointee
-        return Int(input.consumed) + input.base.distance(to: input.cur)
-    }
-
-    /// Counts the next checkpoint as confirmed if this start tag is where it says, a script or
-    /// style element if its body was elided, with as many attributes as it says.
-    private mutating func confirmElision(_ name: UnsafePointer<UInt8>, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
-                                         at position: Int)
-    {
-        let checkpoint = checkpoints[confirmedElisions]
-        guard position == checkpoint.position,
-              !checkpoint.body || Self.equals(name, "script") || Self.equals(name, "style")
-        else { return }
-        var count = 0
-        while let attributes, attributes[2 * count] != nil { count += 1 }
-        if count == checkpoint.attributes { confirmedElisions += 1 }
     }
 
     /// The walker of a parser context given to a SAX callback.
@@ -301,28 +245,6 @@ struct PageWalker {
             blockTags.removeLast()
             if !frame.endedEarly { spans[frame.span].blocks = spans[frame.span].blocks.lowerBound..<blocks.count }
         }
-    }
-
-    /// Text from the parser: a marker's run of the page, or text as it is.
-    private mutating func received(_ content: UnsafePointer<UInt8>, _ count: Int) {
-        if !textRuns.isEmpty {
-            let marker = MarkupElision.textMarker
-            if count == marker.utf8CodeUnitCount, memcmp(content, marker.utf8Start, count) == 0 {
-                guard restoredTextRuns < textRuns.count, let original else {
-                    misplacedMarker = true
-                    return
-                }
-                let run = textRuns[restoredTextRuns]
-                restoredTextRuns += 1
-                take(original.baseAddress! + run.lowerBound, run.count)
-                return
-            }
-            if MarkupElision.holdsTextMarker(content, count) {
-                misplacedMarker = true
-                return
-            }
-        }
-        take(content, count)
     }
 
     private mutating func take(_ content: UnsafePointer<UInt8>, _ count: Int) {

@@ -85,7 +85,7 @@ private func libxml2Events(_ page: String) -> [String] {
 /// The page walked from the reader's events and from libxml2's, whole.
 private func walks(_ page: [UInt8]) -> (reader: Walk?, libxml2: Walk) {
     page.withUnsafeBufferPointer { bytes in
-        (PageWalker.walkWithReader(bytes).map(Walk.init), Walk(PageWalker.walk(bytes, checkpoints: [])))
+        (PageWalker.walkWithReader(bytes).map(Walk.init), Walk(PageWalker.walkWithLibXML2(bytes)))
     }
 }
 
