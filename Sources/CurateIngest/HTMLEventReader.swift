@@ -1,3 +1,4 @@
+import CurateCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,11 +46,10 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     private var level = 1
     /// Misplaced `html`, `head` and `body` start tags dropped, whose end tags are dropped too.
     private var dropped = 0
-    /// NUL-terminated copies of the names of unknown elements; never moved, so that elements
-    /// can point into it.
+    /// NUL-terminated copies of the names of unknown elements (each takes at most twice the
+    /// bytes it was read from); never moved, so that elements can point into it.
     private var names: UnsafeMutablePointer<UInt8>
     private var namesUsed = 0
-    private let namesCapacity: Int
     /// The reported attributes' values, NUL-terminated, and where each starts.
     private var values: [UInt8] = []
     private var attributeNames: [Int] = []
@@ -73,8 +73,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     private init(page: UnsafePointer<UInt8>, count: Int) {
         self.page = page
         n = count
-        namesCapacity = 2 * count + 16
-        names = UnsafeMutablePointer<UInt8>.allocate(capacity: namesCapacity)
+        names = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * count + 16)
     }
 
     // MARK: Bytes
@@ -620,20 +619,20 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
         if at(1) == 0x23 {
             let value = characterReference()
             guard value != 0 else { return }
-            Self.append(value, to: &out)
+            UTF8Bytes.append(scalar: value, to: &out)
             openParagraphIfNeeded(&sink)
             out.withUnsafeBufferPointer { sink.characters($0.baseAddress!, $0.count) }
             return
         }
         i += 1
-        guard let name = try entityName() else {
+        guard let name = try asciiName() else {
             openParagraphIfNeeded(&sink)
             Self.characters("&", &sink)
             return
         }
         if current == 0x3B, let value = rules.entity(page + name.lowerBound, name.count) {
             i += 1
-            Self.append(value, to: &out)
+            UTF8Bytes.append(scalar: value, to: &out)
             openParagraphIfNeeded(&sink)
             out.withUnsafeBufferPointer { sink.characters($0.baseAddress!, $0.count) }
             return
@@ -646,17 +645,17 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     /// A character or entity reference in an attribute value, decoded into `out`.
     private mutating func reference(into out: inout [UInt8]) throws(Declined) {
         if at(1) == 0x23 {
-            Self.append(characterReference(), to: &out)
+            UTF8Bytes.append(scalar: characterReference(), to: &out)
             return
         }
         i += 1
-        guard let name = try entityName() else {
+        guard let name = try asciiName() else {
             out.append(0x26)
             return
         }
         if current == 0x3B, let value = rules.entity(page + name.lowerBound, name.count) {
             i += 1
-            Self.append(value, to: &out)
+            UTF8Bytes.append(scalar: value, to: &out)
         } else {
             out.append(0x26)
             out.append(contentsOf: UnsafeBufferPointer(start: page + name.lowerBound, count: name.count))
@@ -688,9 +687,10 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
         }
     }
 
-    /// The name of an entity reference after its `&`, as libxml2's ASCII fast path reads it;
-    /// nil if none starts here.
-    private mutating func entityName() throws(Declined) -> Range<Int>? {
+    /// A name as libxml2's `htmlParseName` reads one (case kept: entity, PI target and doctype
+    /// names), its range; nil if none starts here or it runs to the end of the page. A name
+    /// libxml2 would read by its Unicode rules is declined.
+    private mutating func asciiName() throws(Declined) -> Range<Int>? {
         let first = current
         guard Self.isLetter(first) || first == 0x5F || first == 0x3A else {
             if first >= 0x80 { throw Declined() }
@@ -706,24 +706,6 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
         if page[end] >= 0x80 { throw Declined() }
         defer { i = end }
         return i..<end
-    }
-
-    private static func append(_ value: UInt32, to out: inout [UInt8]) {
-        if value < 0x80 {
-            out.append(UInt8(value))
-        } else if value < 0x800 {
-            out.append(UInt8(0xC0 | (value >> 6)))
-            out.append(UInt8(0x80 | (value & 0x3F)))
-        } else if value < 0x10000 {
-            out.append(UInt8(0xE0 | (value >> 12)))
-            out.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (value & 0x3F)))
-        } else {
-            out.append(UInt8(0xF0 | (value >> 18)))
-            out.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (value & 0x3F)))
-        }
     }
 
     // MARK: Other markup
@@ -747,16 +729,10 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
         i = n
     }
 
-    /// A name as libxml2's `htmlParseName` reads one (case kept), its range; nil if none
-    /// starts here or it runs to the end of the page.
-    private mutating func plainName() throws(Declined) -> Range<Int>? {
-        try entityName()
-    }
-
     /// `<?target …>`.
     private mutating func processingInstruction() throws(Declined) {
         i += 2
-        guard try plainName() != nil else { return }
+        guard try asciiName() != nil else { return }
         if current == 0x3E {
             i += 1
             return
@@ -770,7 +746,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     private mutating func doctype() throws(Declined) {
         i += 9
         skipBlanks()
-        _ = try plainName()
+        _ = try asciiName()
         skipBlanks()
         if matchesUpper("SYSTEM") {
             i += 6

@@ -17,7 +17,7 @@ public struct HTMLExtractor: Sendable {
     }
 
     public func extract(_ html: [UInt8]) -> ExtractedPage {
-        let walker = html.withUnsafeBufferPointer { PageWalker.walk($0) }
+        let walker = PageWalker.walk(html)
         let chosen = mainContent
             ? MainContent.select(walker.blocks, walker.spans, text: walker.text)
             : MainContent.visible(walker.blocks, walker.spans)

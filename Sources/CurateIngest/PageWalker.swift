@@ -1,4 +1,5 @@
 import CLibXML2
+import CurateCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,13 +57,15 @@ struct PageWalker {
         return true
     }()
 
-    /// Walks the page `html`, valid UTF-8: read by `HTMLEventReader` unless it declines the
-    /// page, then by libxml2.
-    static func walk(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker {
-        walkWithReader(html) ?? walkWithLibXML2(html)
+    /// Walks the page `html`: read by `HTMLEventReader` if it is valid UTF-8 (the reader follows
+    /// libxml2 on valid UTF-8 only) and the reader does not decline it, else by libxml2.
+    static func walk(_ html: [UInt8]) -> PageWalker {
+        html.withUnsafeBufferPointer { bytes in
+            (UTF8Bytes.isValid(html) ? walkWithReader(bytes) : nil) ?? walkWithLibXML2(bytes)
+        }
     }
 
-    /// Walks the page `html`, valid UTF-8, read by `HTMLEventReader`; nil if it declines the page.
+    /// Walks the page `html`, valid UTF-8, read by `HTMLEventReader`; nil if it declines it.
     static func walkWithReader(_ html: UnsafeBufferPointer<UInt8>) -> PageWalker? {
         var walker = PageWalker()
         guard HTMLEventReader.read(html, into: &walker) else { return nil }

@@ -169,6 +169,14 @@ private func walks(_ page: [UInt8]) -> (reader: Walk?, libxml2: Walk) {
         #expect(events("<" + String(repeating: "x", count: 99) + ">") != nil)
     }
 
+    /// A page that is not valid UTF-8 is read by libxml2 (which passes the stray byte on).
+    @Test func leavesInvalidUTF8ToLibXML2() {
+        let page: [UInt8] = Array("<p>caf".utf8) + [0xE9] + Array("</p>".utf8)
+        let walked = PageWalker.walk(page)
+        #expect(walked.text == [0x63, 0x61, 0x66, 0xE9])
+        #expect(Walk(walked) == Walk(page.withUnsafeBufferPointer { PageWalker.walkWithLibXML2($0) }))
+    }
+
     /// The walk from the reader's events is the walk from libxml2's on crafted pages.
     @Test func walksCraftedPagesAsLibXML2() {
         let pages = [
