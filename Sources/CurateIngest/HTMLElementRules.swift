@@ -3,8 +3,8 @@ import CLibXML2
 import Glibc
 #endif
 
-/// What libxml2's HTML parser knows of HTML 4, as `HTMLEventReader` needs it: which elements
-/// are empty, which start tags close which open elements, which end tags may close which
+/// What libxml2's HTML parser knows of HTML 4 (and of `listing` and `xmp`), as
+/// `HTMLEventReader` needs it: which elements are empty, which start tags close which open elements, which end tags may close which
 /// elements, which unclosed elements it reports, and the named character entities. Asked of
 /// the installed libxml2 at first use (its element and entity tables, its auto-close test),
 /// except the end-tag priorities, which libxml2 keeps to itself.
@@ -23,6 +23,10 @@ struct HTMLElementRules: @unchecked Sendable {
         "param", "pre", "q", "s", "samp", "script", "select", "small", "span", "strike", "strong", "style", "sub",
         "sup", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "title", "tr", "tt", "u", "ul", "var",
     ]
+
+    /// Names libxml2's auto-close table uses besides those of its element table: elements it
+    /// does not describe (not empty, no end-tag report) but closes and lets close others.
+    static let namesOnlyAutoClosed = ["listing", "xmp"]
 
     /// The end tag of an element closes the open elements inside it only if none of them ranks
     /// higher than it; every element not listed ranks 100 (libxml2's `htmlEndPriority`).
@@ -51,17 +55,19 @@ struct HTMLElementRules: @unchecked Sendable {
 
     private init() {
         _ = PageWalker.libxml2Ready
-        let count = Self.names.count
+        let all = Self.names + Self.namesOnlyAutoClosed
+        let count = all.count
         var pointers: [UnsafePointer<UInt8>] = []
         var isEmpty: [Bool] = [], reportsUnclosed: [Bool] = [], endPriority: [Int16] = []
-        for name in Self.names {
+        for name in all {
             let bytes = Array(name.utf8) + [0]
             let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
             copy.initialize(from: bytes, count: bytes.count)
             pointers.append(UnsafePointer(copy))
-            guard let description = htmlTagLookup(copy) else { preconditionFailure("libxml2 does not know <\(name)>") }
-            isEmpty.append(description.pointee.empty != 0)
-            reportsUnclosed.append(description.pointee.endTag == 3)
+            let description = htmlTagLookup(copy)
+            precondition((description == nil) == Self.namesOnlyAutoClosed.contains(name), "libxml2's <\(name)> is not as expected")
+            isEmpty.append(description.map { $0.pointee.empty != 0 } ?? false)
+            reportsUnclosed.append(description.map { $0.pointee.endTag == 3 } ?? false)
             endPriority.append(Self.endPriorities[name] ?? 100)
         }
         var closes = [Bool](repeating: false, count: count * count)
@@ -84,9 +90,9 @@ struct HTMLElementRules: @unchecked Sendable {
             named.append((String(cString: entity.pointee.name), entity.pointee.value))
         }
         entities = PackedNames(named, absent: 0)
-        let short = Self.names.enumerated().filter { $0.element.utf8.count <= 8 }
+        let short = all.enumerated().filter { $0.element.utf8.count <= 8 }
         ids = PackedNames(short.map { ($0.element, ID($0.offset)) }, absent: Self.unknown)
-        func id(_ name: String) -> ID { ID(Self.names.firstIndex(of: name)!) }
+        func id(_ name: String) -> ID { ID(all.firstIndex(of: name)!) }
         blockquote = id("blockquote")
         html = id("html"); head = id("head"); body = id("body"); p = id("p"); script = id("script")
         style = id("style"); meta = id("meta"); link = id("link"); title = id("title"); base = id("base")

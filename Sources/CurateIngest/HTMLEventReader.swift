@@ -567,7 +567,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
             while cut < end, page[cut] & 0xC0 == 0x80 { cut += 1 }
             if !piece.isRun { piece.copied.append(contentsOf: UnsafeBufferPointer(start: page + from, count: cut - from)) }
             var last = cut - 1
-            while page[last] & 0xC0 == 0x80 { last -= 1 }
+            while last > from, page[last] & 0xC0 == 0x80 { last -= 1 }
             hand(&piece, upTo: cut, body: body, next: page[last], &sink)
             piece = Piece(start: cut)
             from = cut
