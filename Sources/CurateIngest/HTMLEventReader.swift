@@ -30,9 +30,9 @@ protocol HTMLEventSink {
 struct HTMLEventReader<Sink: HTMLEventSink> {
     private struct Declined: Error {}
 
-    /// An open element: its entry in `HTMLElementRules` and its name, NUL-terminated.
+    /// An open element: its entry in `HTMLParserTables` and its name, NUL-terminated.
     private struct Element {
-        var id: HTMLElementRules.ID
+        var id: HTMLParserTables.ID
         var name: UnsafePointer<UInt8>
         var count: Int
     }
@@ -40,7 +40,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     private let page: UnsafePointer<UInt8>
     private let n: Int
     private var i = 0
-    private let rules = HTMLElementRules.shared
+    private let rules = HTMLParserTables.shared
     private var stack: [Element] = []
     /// libxml2's `html` field: 3 once a `head` was opened, 10 once a `body` was.
     private var level = 1
@@ -180,7 +180,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
 
     private static func same(_ a: Element?, _ b: Element?) -> Bool {
         guard let a, let b else { return false }
-        if a.id != HTMLElementRules.unknown || b.id != HTMLElementRules.unknown { return a.id == b.id }
+        if a.id != HTMLParserTables.unknown || b.id != HTMLParserTables.unknown { return a.id == b.id }
         return a.count == b.count && memcmp(a.name, b.name, a.count) == 0
     }
 
@@ -202,7 +202,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     }
 
     /// The element named by the start tag ahead, as libxml2 looks ahead (no `.` in the name).
-    private func lookAheadName() -> HTMLElementRules.ID {
+    private func lookAheadName() -> HTMLParserTables.ID {
         let (end, key) = scanName(from: i + 1, dots: false)
         return rules.id(key: key, count: end - i - 1, at: page + i + 1)
     }
@@ -217,7 +217,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
         let count = i - start
         guard count < 100 else { throw Declined() }
         let id = rules.id(key: key, count: count, at: page + start)
-        if id != HTMLElementRules.unknown { return Element(id: id, name: rules.namePointers[Int(id)], count: count) }
+        if id != HTMLParserTables.unknown { return Element(id: id, name: rules.namePointers[Int(id)], count: count) }
         let copy = names + namesUsed
         for k in 0..<count {
             let b = page[start + k]
@@ -229,7 +229,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     }
 
     /// The element libxml2 names when it implies one.
-    private func known(_ id: HTMLElementRules.ID) -> Element {
+    private func known(_ id: HTMLParserTables.ID) -> Element {
         let name = rules.namePointers[Int(id)]
         return Element(id: id, name: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)))
     }
@@ -241,7 +241,7 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     }
 
     /// Opens an element libxml2 implies, with no attributes.
-    private mutating func open(_ id: HTMLElementRules.ID, _ sink: inout Sink) {
+    private mutating func open(_ id: HTMLParserTables.ID, _ sink: inout Sink) {
         let element = known(id)
         push(element)
         sink.startElement(element.name, nil)
@@ -257,12 +257,12 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
     }
 
     /// Closes the open elements that a start tag `id` ends.
-    private mutating func autoClose(_ id: HTMLElementRules.ID, _ sink: inout Sink) {
+    private mutating func autoClose(_ id: HTMLParserTables.ID, _ sink: inout Sink) {
         while let top = stack.last, rules.closes(id, top.id) { closeInnermost(&sink) }
     }
 
     /// Opens the `html`, `head` or `body` element that a start tag `id` implies.
-    private mutating func openImplied(_ id: HTMLElementRules.ID, _ sink: inout Sink) {
+    private mutating func openImplied(_ id: HTMLParserTables.ID, _ sink: inout Sink) {
         if id == rules.html { return }
         if stack.isEmpty { open(rules.html, &sink) }
         if id == rules.body || id == rules.head { return }
@@ -400,6 +400,8 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
             while end < n, page[end] != 0x3E, !Self.isBlank(page[end]) { end += 1 }
         }
         if keep {
+            // Decoded outside `values`: reading a reference moves the reader, which must not
+            // overlap an access to its own property.
             var decoded = values
             values = []
             defer { values = decoded }
@@ -461,19 +463,6 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
 
     @inline(__always) private static func characters(_ literal: StaticString, _ sink: inout Sink) {
         sink.characters(literal.utf8Start, literal.utf8CodeUnitCount)
-    }
-
-    /// Whether the byte starting a character is one libxml2 drops from text (a control
-    /// character other than tab, line feed and carriage return; U+FFFE and U+FFFF).
-    @inline(__always) private func isDropped(at k: Int) -> Bool {
-        let b = page[k]
-        if b < 0x20 { return b != 0x09 && b != 0x0A && b != 0x0D }
-        return b == 0xEF && k + 2 < n && page[k + 1] == 0xBF && page[k + 2] >= 0xBE
-    }
-
-    @inline(__always) private func characterLength(at k: Int) -> Int {
-        let b = page[k]
-        return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
     }
 
     /// Text up to the next `<` or `&`, or (`body` given) the body of a script or style element up
@@ -613,50 +602,58 @@ struct HTMLEventReader<Sink: HTMLEventSink> {
 
     // MARK: References
 
-    /// A character or entity reference in text.
-    private mutating func reference(_ sink: inout Sink) throws(Declined) {
-        var out: [UInt8] = []
-        if at(1) == 0x23 {
-            let value = characterReference()
-            guard value != 0 else { return }
-            UTF8Bytes.append(scalar: value, to: &out)
-            openParagraphIfNeeded(&sink)
-            out.withUnsafeBufferPointer { sink.characters($0.baseAddress!, $0.count) }
-            return
-        }
-        i += 1
-        guard let name = try asciiName() else {
-            openParagraphIfNeeded(&sink)
-            Self.characters("&", &sink)
-            return
-        }
-        if current == 0x3B, let value = rules.entity(page + name.lowerBound, name.count) {
-            i += 1
-            UTF8Bytes.append(scalar: value, to: &out)
-            openParagraphIfNeeded(&sink)
-            out.withUnsafeBufferPointer { sink.characters($0.baseAddress!, $0.count) }
-            return
-        }
-        openParagraphIfNeeded(&sink)
-        Self.characters("&", &sink)
-        sink.characters(page + name.lowerBound, name.count)
+    /// What a reference at `&` reads as.
+    private enum Reference {
+        /// A character reference: its character, or 0 if it is not one XML allows.
+        case character(UInt32)
+        /// An entity libxml2 knows, with its `;`.
+        case entity(UInt32)
+        /// A lone `&`.
+        case ampersand
+        /// `&` and a name libxml2 does not resolve (no `;`, or an entity it does not know).
+        case unresolved(Range<Int>)
     }
 
-    /// A character or entity reference in an attribute value, decoded into `out`.
-    private mutating func reference(into out: inout [UInt8]) throws(Declined) {
-        if at(1) == 0x23 {
-            UTF8Bytes.append(scalar: characterReference(), to: &out)
-            return
-        }
+    /// Reads the reference at `&` as `htmlParseCharRef` and `htmlParseEntityRef` do.
+    private mutating func readReference() throws(Declined) -> Reference {
+        if at(1) == 0x23 { return .character(characterReference()) }
         i += 1
-        guard let name = try asciiName() else {
-            out.append(0x26)
-            return
-        }
+        guard let name = try asciiName() else { return .ampersand }
         if current == 0x3B, let value = rules.entity(page + name.lowerBound, name.count) {
             i += 1
+            return .entity(value)
+        }
+        return .unresolved(name)
+    }
+
+    /// A reference in text: its character, or `&` and the name as two pieces; nothing for a
+    /// character reference to a character XML does not allow.
+    private mutating func reference(_ sink: inout Sink) throws(Declined) {
+        let reference = try readReference()
+        if case .character(0) = reference { return }
+        openParagraphIfNeeded(&sink)
+        switch reference {
+        case let .character(value), let .entity(value):
+            var out: [UInt8] = []
             UTF8Bytes.append(scalar: value, to: &out)
-        } else {
+            out.withUnsafeBufferPointer { sink.characters($0.baseAddress!, $0.count) }
+        case .ampersand:
+            Self.characters("&", &sink)
+        case let .unresolved(name):
+            Self.characters("&", &sink)
+            sink.characters(page + name.lowerBound, name.count)
+        }
+    }
+
+    /// A reference in an attribute value, decoded into `out` (a disallowed character reference
+    /// as a NUL byte, which ends the value as libxml2 reports it).
+    private mutating func reference(into out: inout [UInt8]) throws(Declined) {
+        switch try readReference() {
+        case let .character(value), let .entity(value):
+            UTF8Bytes.append(scalar: value, to: &out)
+        case .ampersand:
+            out.append(0x26)
+        case let .unresolved(name):
             out.append(0x26)
             out.append(contentsOf: UnsafeBufferPointer(start: page + name.lowerBound, count: name.count))
         }
@@ -779,22 +776,17 @@ enum InterestingAttributes {
     static let names = ["class", "id", "role", "itemprop", "style", "hidden", "aria-hidden", "lang", "xml:lang", "rel", "href"]
 
     /// The names, NUL-terminated.
-    nonisolated(unsafe) static let namePointers: [UnsafePointer<UInt8>] = names.map { name in
-        let bytes = Array(name.utf8) + [0]
-        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
-        copy.initialize(from: bytes, count: bytes.count)
-        return UnsafePointer(copy)
-    }
+    nonisolated(unsafe) static let namePointers = names.map(HTMLParserTables.nulTerminated)
 
-    private static let short = PackedNames(names.enumerated().filter { $0.element.utf8.count <= 8 }.map { ($0.element, $0.offset) },
-                                           absent: -1)
+    private static let short = PackedNames(
+        names.enumerated().filter { $0.element.utf8.count <= 8 }.map { ($0.element, $0.offset) }, absent: -1)
     private static let ariaHidden = names.firstIndex(of: "aria-hidden")!
 
     /// The index in `names` of the name of `count` bytes at `name`, any case, whose first eight
     /// bytes lower-cased are packed in `key`; -1 if it is none of them.
     static func index(key: UInt64, count: Int, at name: UnsafePointer<UInt8>) -> Int {
         if count <= 8 { return short.value(key) }
-        if count == 11, HTMLElementRules.equalsFolded(name, "aria-hidden") { return ariaHidden }
+        if count == 11, HTMLParserTables.equalsFolded(name, "aria-hidden") { return ariaHidden }
         return -1
     }
 }

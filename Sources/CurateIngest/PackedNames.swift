@@ -1,7 +1,7 @@
 /// A table from short ASCII names to values: each name of at most 8 bytes is packed
 /// little-endian into an integer and found by open addressing over at least twice as many
-/// slots as names, with a multiplicative hash, so that a lookup (one per element of every page) is a multiply and a
-/// load or two instead of a `Dictionary`'s hashing.
+/// slots as names, with a multiplicative hash, so that a lookup (one per element of every
+/// page) is a multiply and a load or two instead of a `Dictionary`'s hashing.
 struct PackedNames<Value: Sendable>: Sendable {
     private var keys: [UInt64]
     private var values: [Value]
@@ -18,20 +18,14 @@ struct PackedNames<Value: Sendable>: Sendable {
         keys = [UInt64](repeating: 0, count: 1 << bits)
         values = [Value](repeating: absent, count: 1 << bits)
         for (name, value) in names {
-            guard let key = Self.key(Array(name.utf8)) else { preconditionFailure("\(name) is not 1 to 8 bytes") }
+            let bytes = Array(name.utf8)
+            precondition(!bytes.isEmpty && bytes.count <= 8, "\(name) is not 1 to 8 bytes")
+            let key = bytes.withUnsafeBufferPointer { Self.key($0.baseAddress!, count: $0.count) }
             var slot = slot(key)
             while keys[slot] != 0 { slot = (slot + 1) & (keys.count - 1) }
             keys[slot] = key
             values[slot] = value
         }
-    }
-
-    /// The key of a name of 1 to 8 bytes; nil for others.
-    static func key(_ name: some Collection<UInt8>) -> UInt64? {
-        guard !name.isEmpty, name.count <= 8 else { return nil }
-        var key: UInt64 = 0
-        for (i, b) in name.enumerated() { key |= UInt64(b) << (8 * UInt64(i)) }
-        return key
     }
 
     /// The key of the `count` bytes at `name` (1 to 8 of them).

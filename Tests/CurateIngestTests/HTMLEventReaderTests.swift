@@ -207,20 +207,21 @@ private func walks(_ page: [UInt8]) -> (reader: Walk?, libxml2: Walk) {
     }
 }
 
-@Suite struct HTMLElementRulesTests {
-    let rules = HTMLElementRules.shared
+@Suite struct HTMLParserTablesTests {
+    let rules = HTMLParserTables.shared
 
-    private func id(_ name: String) -> HTMLElementRules.ID {
+    private func id(_ name: String) -> HTMLParserTables.ID {
         let bytes = Array(name.utf8)
-        let key = PackedNames<Int>.key(bytes.prefix(8)) ?? 0
-        return bytes.withUnsafeBufferPointer { rules.id(key: key, count: bytes.count, at: $0.baseAddress!) }
+        return bytes.withUnsafeBufferPointer {
+            rules.id(key: PackedNames<Int>.key($0.baseAddress!, count: min(8, $0.count)), count: $0.count, at: $0.baseAddress!)
+        }
     }
 
     @Test func knowsLibXML2sElements() {
-        #expect(HTMLElementRules.names.count == 92)
+        #expect(HTMLParserTables.names.count == 92)
         #expect(id("xmp") >= 0 && id("listing") >= 0 && !rules.isEmpty[Int(id("xmp"))])
-        #expect(id("blockquote") >= 0 && id("p") >= 0 && id("section") == HTMLElementRules.unknown)
-        #expect(HTMLElementRules.names.filter { rules.isEmpty[Int(id($0))] } == [
+        #expect(id("blockquote") >= 0 && id("p") >= 0 && id("section") == HTMLParserTables.unknown)
+        #expect(HTMLParserTables.names.filter { rules.isEmpty[Int(id($0))] } == [
             "area", "base", "basefont", "br", "col", "frame", "hr", "img", "input", "isindex", "link", "meta", "param",
         ])
     }
@@ -229,7 +230,7 @@ private func walks(_ page: [UInt8]) -> (reader: Walk?, libxml2: Walk) {
     /// and how many pairs of different elements close: libxml2 2.9.14's table has 251 pairs, 11
     /// of them one element twice.
     @Test func readsTheAutoCloseTable() {
-        let names = HTMLElementRules.names + HTMLElementRules.namesOnlyAutoClosed
+        let names = HTMLParserTables.names + HTMLParserTables.namesOnlyAutoClosed
         #expect(names.filter { rules.closes(id($0), id($0)) && !rules.isEmpty[Int(id($0))] } == [
             "a", "colgroup", "form", "li", "option", "p", "tbody", "td", "th", "tr",
         ])

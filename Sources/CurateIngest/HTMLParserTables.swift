@@ -4,11 +4,12 @@ import Glibc
 #endif
 
 /// What libxml2's HTML parser knows of HTML 4 (and of `listing` and `xmp`), as
-/// `HTMLEventReader` needs it: which elements are empty, which start tags close which open elements, which end tags may close which
-/// elements, which unclosed elements it reports, and the named character entities. Asked of
-/// the installed libxml2 at first use (its element and entity tables, its auto-close test),
-/// except the end-tag priorities, which libxml2 keeps to itself.
-struct HTMLElementRules: @unchecked Sendable {
+/// `HTMLEventReader` needs it: which elements are empty, which start tags close which open
+/// elements, which end tags may close which elements, which unclosed elements it reports, and
+/// the named character entities. Asked of the installed libxml2 at first use (its element and
+/// entity tables, its auto-close test), except the end-tag priorities, which libxml2 keeps to
+/// itself.
+struct HTMLParserTables: @unchecked Sendable {
     /// An element's index in the table, or `unknown`.
     typealias ID = Int32
     static let unknown: ID = -1
@@ -35,7 +36,7 @@ struct HTMLElementRules: @unchecked Sendable {
         "head": 200, "body": 200, "html": 220,
     ]
 
-    static let shared = HTMLElementRules()
+    static let shared = HTMLParserTables()
 
     /// The names, NUL-terminated, as libxml2 reports them.
     let namePointers: [UnsafePointer<UInt8>]
@@ -60,10 +61,8 @@ struct HTMLElementRules: @unchecked Sendable {
         var pointers: [UnsafePointer<UInt8>] = []
         var isEmpty: [Bool] = [], reportsUnclosed: [Bool] = [], endPriority: [Int16] = []
         for name in all {
-            let bytes = Array(name.utf8) + [0]
-            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
-            copy.initialize(from: bytes, count: bytes.count)
-            pointers.append(UnsafePointer(copy))
+            let copy = Self.nulTerminated(name)
+            pointers.append(copy)
             let description = htmlTagLookup(copy)
             precondition((description == nil) == Self.namesOnlyAutoClosed.contains(name), "libxml2's <\(name)> is not as expected")
             isEmpty.append(description.map { $0.pointee.empty != 0 } ?? false)
@@ -97,6 +96,14 @@ struct HTMLElementRules: @unchecked Sendable {
         html = id("html"); head = id("head"); body = id("body"); p = id("p"); script = id("script")
         style = id("style"); meta = id("meta"); link = id("link"); title = id("title"); base = id("base")
         noframes = id("noframes"); frame = id("frame"); frameset = id("frameset")
+    }
+
+    /// A NUL-terminated copy of `name` that lives as long as the process.
+    static func nulTerminated(_ name: String) -> UnsafePointer<UInt8> {
+        let bytes = Array(name.utf8) + [0]
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        copy.initialize(from: bytes, count: bytes.count)
+        return UnsafePointer(copy)
     }
 
     /// The element of the name of `count` bytes at `name`, any case, whose first eight bytes
